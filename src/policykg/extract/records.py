@@ -1,0 +1,126 @@
+"""Plain records the extractor produces: no RDF, only text and offsets.
+
+Every record that stands for words of the source carries a `Span`: offsets in
+Unicode code points into the source text as shipped, and the exact words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, source: str, start: int, end: int) -> "Span":
+        return cls(start, end, source[start:end])
+
+
+@dataclass(frozen=True)
+class BodyMention:
+    """A government body as written in a list of responsible bodies."""
+    name: str
+    span: Span
+    role: str                      # rules.ROLE_*
+    position: int                  # 1-based position in its list
+
+
+@dataclass(frozen=True)
+class BodyList:
+    bodies: tuple[BodyMention, ...]
+    role: str
+    open: bool                     # the list ends in 等
+    span: Span                     # the whole clause
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str                     # as written, without 《》
+    span: Span                     # including 《》
+    sentence: Span
+    doc_number: str | None = None  # 〔〕 number written right after it
+    planned: bool = False          # 制定出台《…》: a document still to be drafted
+
+
+@dataclass(frozen=True)
+class Target:
+    value: str                     # decimal as written (Arabic), e.g. "1.5"
+    unit: str                      # rules.UNITS identifier
+    comparator: str                # rules.COMPARATOR_*
+    span: Span                     # the quantity with its comparator words
+    sentence: Span
+
+
+@dataclass(frozen=True)
+class ConceptMention:
+    """A trigger phrase of a vocabulary concept found in a measure."""
+    concept: str                   # the concept's identifier (IRI string)
+    trigger: str
+    span: Span
+
+
+@dataclass
+class Measure:
+    number: int
+    numeral: str
+    title: Span
+    heading: Span                  # the whole heading line
+    text: Span                     # the body, without the heading
+    part_number: int
+    responsibility: list[BodyList] = field(default_factory=list)
+    implementers: BodyList | None = None   # from a note in an earlier measure
+    citations: list[Citation] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    instruments: list[ConceptMention] = field(default_factory=list)
+    groups: list[ConceptMention] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    number: int
+    numeral: str
+    title: Span
+    heading: Span
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
+class Header:
+    doc_number: Span
+    code: str                      # 机关代字, e.g. 张促中民办发
+    year: int
+    serial: int
+    notice_title: str              # reassembled across line breaks
+    notice_title_spans: tuple[Span, ...]
+    title: str                     # the measures' title, from 《》 in the notice title
+    title_span: Span
+    recipients: list[BodyMention]
+    issuer: str
+    issuer_spans: tuple[Span, ...]
+    date: str                      # ISO 8601
+    date_span: Span
+
+
+@dataclass
+class Preamble:
+    span: Span
+    implements: list[Citation]
+    implements_issuers: BodyList | None
+
+
+@dataclass
+class Document:
+    source_name: str
+    source_length: int
+    header: Header
+    preamble: Preamble
+    parts: list[Part]
+    global_implementers: BodyList | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [m for p in self.parts for m in p.measures]

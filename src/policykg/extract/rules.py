@@ -1,0 +1,171 @@
+"""Format knowledge of the genre: Chinese policy notices.
+
+Everything the extractor knows about how such notices are written lives
+here as declared data (patterns, marker words, comparators, units), so that
+a notice written in a neighbouring style is supported by adding a rule, not
+by editing the parser.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS)
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
+def numeral_value(numeral: str) -> int:
+    """The integer a Chinese or Arabic numeral writes: 三十五 → 35, 12 → 12."""
+    numeral = numeral.translate(FULLWIDTH_DIGITS)
+    if numeral.isdigit():
+        return int(numeral)
+    if not numeral or any(c not in CN_DIGITS and c not in CN_UNITS for c in numeral):
+        raise ValueError(f"not a numeral: {numeral!r}")
+    if all(c in CN_DIGITS for c in numeral) and len(numeral) > 1:
+        # 二〇二一 style: digit by digit
+        return int("".join(str(CN_DIGITS[c]) for c in numeral))
+    total, digit = 0, None
+    for c in numeral:
+        if c in CN_DIGITS:
+            digit = CN_DIGITS[c]
+        else:
+            total += (1 if digit is None else digit) * CN_UNITS[c]
+            digit = None
+    return total + (digit or 0)
+
+
+_CN = f"[{CN_NUMERAL_CHARS}]+"
+
+# Document number: 机关代字〔年份〕序号号. Brackets vary between 〔〕, [] and ［］.
+DOC_NUMBER = re.compile(
+    r"(?P<code>[\u4e00-\u9fff]+)[〔\[［](?P<year>\d{4})[〕\]］](?P<serial>\d+)号")
+
+# Dates: 2021年7月1日 or 二〇二一年七月一日.
+DATE = re.compile(
+    rf"(?P<y>\d{{4}}|[〇零一二三四五六七八九]{{4}})年(?P<m>\d{{1,2}}|{_CN})月(?P<d>\d{{1,2}}|{_CN})日")
+
+# Marker the issuer line carries when the office seals on behalf of the group.
+SEAL_MARKERS = ("（代章）", "(代章)")
+
+# The line addressing the recipients ends with a colon.
+RECIPIENTS_END = ("：", ":")
+# A notice title ends with one of these words.
+NOTICE_TITLE_ENDINGS = ("的通知", "通知")
+
+
+@dataclass(frozen=True)
+class HeadingStyle:
+    """One way of numbering a level of headings."""
+    name: str
+    pattern: re.Pattern[str]
+
+
+# Parts: 一、优化公平公正市场环境
+PART_STYLES = (
+    HeadingStyle("cn-dun", re.compile(rf"^(?P<numeral>{_CN})、(?P<title>[^。]+)$")),
+)
+
+# Measures: （一）… / (1)… / 1.… / 1、… — a heading line has no full stop.
+MEASURE_STYLES = (
+    HeadingStyle("cn-paren", re.compile(rf"^[（(](?P<numeral>{_CN})[）)](?P<title>[^。]+)$")),
+    HeadingStyle("arabic-paren", re.compile(r"^[（(](?P<numeral>\d+)[）)](?P<title>[^。]+)$")),
+    HeadingStyle("arabic-dot", re.compile(r"^(?P<numeral>\d+)[.．、]\s*(?P<title>[^。]+)$")),
+)
+
+# Bracket pairs checked for balance. Half- and full-width round brackets are
+# one family: real notices mix them, e.g. 公共法律服务中心(站、室）.
+BRACKET_FAMILIES = {
+    "（": "round", "(": "round", "）": "round", ")": "round",
+    "《": "book", "》": "book",
+    "〔": "lenticular", "〕": "lenticular",
+    "“": "quote", "”": "quote",
+}
+OPENERS = frozenset("（(《〔“")
+
+# --- responsibility clauses -------------------------------------------------
+
+ROLE_RESPONSIBLE = "responsible"
+ROLE_IMPLEMENTING = "implementing"
+ROLE_LEAD = "lead"
+ROLE_SUPPORTING = "supporting"
+
+# (marker at the end of a clause, role). Longest first: the first that ends
+# a clause wins.
+ROLE_MARKERS = (
+    ("按职责分工负责", ROLE_RESPONSIBLE),
+    ("按职责分工落实", ROLE_RESPONSIBLE),
+    ("组织实施", ROLE_IMPLEMENTING),
+    ("共同负责", ROLE_RESPONSIBLE),
+    ("牵头负责", ROLE_LEAD),
+    ("牵头", ROLE_LEAD),
+    ("配合", ROLE_SUPPORTING),
+    ("参与", ROLE_SUPPORTING),
+    ("负责", ROLE_RESPONSIBLE),
+)
+
+# A list of bodies ending in one of these is open (等 = "and others").
+OPEN_LIST_MARKERS = ("等部门", "等单位", "等")
+
+# "责任单位：A、B" lines used by other notices instead of a parenthesis.
+RESPONSIBILITY_LINE = re.compile(r"^[（(]?(?:责任单位|牵头单位)[：:](?P<bodies>.+?)[）)]?$")
+
+# A note in one measure's parenthesis that applies to every measure after it.
+GLOBAL_NOTE = re.compile(
+    r"^以下(?:工作|各项工作)?均(?:需|由)(?P<bodies>.+?)(?P<marker>组织实施|负责)[，,]?不再一一列出$")
+
+# Collective prefixes that a following list item shares when it is elided:
+# 各县区人民法院、人民检察院 = 各县区人民法院 + 各县区人民检察院.
+SHARED_PREFIXES = ("各县区", "各县（区）", "各市州", "张掖市", "市", "省", "县")
+
+# --- citations -------------------------------------------------------------
+
+CITATION = re.compile(r"《(?P<title>[^《》]+)》")
+# A document number in brackets right after a citation.
+CITATION_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]*?〔\d{4}〕\d+号)[）)]")
+# Words right before 《 that make the cited title a document still to be drafted.
+PLANNING_VERBS = ("制定出台", "研究制定", "制定", "出台", "起草")
+# In the preamble, 根据 introduces the higher document the notice implements.
+IMPLEMENTS_MARKERS = ("根据", "按照", "为贯彻落实")
+
+# --- quantitative targets ---------------------------------------------------
+
+COMPARATOR_AT_LEAST = "atLeast"
+COMPARATOR_AT_MOST = "atMost"
+COMPARATOR_EQUAL = "equal"
+
+# Units, longest first; value is the unit's identifier in the ontology.
+UNITS = (
+    ("％", "percent"), ("%", "percent"),
+    ("亿元", "hundredMillionYuan"), ("万元", "tenThousandYuan"), ("元", "yuan"),
+    ("年", "year"),
+)
+# Comparator words written after the quantity.
+SUFFIX_COMPARATORS = (
+    ("以上", COMPARATOR_AT_LEAST), ("以下", COMPARATOR_AT_MOST),
+    ("以内", COMPARATOR_AT_MOST), ("内", COMPARATOR_AT_MOST),
+)
+# Comparator words written before the quantity.
+PREFIX_COMPARATORS = (
+    ("不低于", COMPARATOR_AT_LEAST), ("不少于", COMPARATOR_AT_LEAST),
+    ("不超过", COMPARATOR_AT_MOST), ("不高于", COMPARATOR_AT_MOST),
+    ("降至", COMPARATOR_AT_MOST), ("达到", COMPARATOR_AT_LEAST),
+    ("至少", COMPARATOR_AT_LEAST), ("最高", COMPARATOR_AT_MOST),
+)
+QUANTITY = re.compile(
+    r"(?P<prefix>" + "|".join(p for p, _ in PREFIX_COMPARATORS) + r")?"
+    r"(?P<value>\d+(?:\.\d+)?)"
+    r"(?P<unit>" + "|".join(re.escape(u) for u, _ in UNITS) + r")"
+    r"(?P<suffix>" + "|".join(s for s, _ in SUFFIX_COMPARATORS) + r")?")
+# Chinese-written percentages: 百分之三十.
+CN_PERCENT = re.compile(
+    rf"(?P<prefix>{'|'.join(p for p, _ in PREFIX_COMPARATORS)})?百分之(?P<value>{_CN})"
+    rf"(?P<suffix>{'|'.join(s for s, _ in SUFFIX_COMPARATORS)})?")
+# A year followed by 月 is part of a date, not a duration.
+DATE_CONTINUATION = "月"
+# Quantities joined by 、 share the comparator written once for the group.
+ENUMERATION_SEPARATOR = "、"
+
+SENTENCE_ENDS = "。；！？"

@@ -1,0 +1,241 @@
+"""Records → RDF: the ontology's terms, the IRI scheme, provenance nodes.
+
+Every fact taken from the text gets a `pkg:Mention` (a Web Annotation text
+quote and position selector) saying which words it rests on, so that any
+client can check `source[oa:start:oa:end] == oa:exact`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from . import iris
+from .extract.errors import locate
+from .extract.records import BodyList, Citation, ConceptMention, Document, Measure, Span
+from .iris import OA, PKG
+from .registry import Registry
+
+ROLE_PROPERTY = {
+    "responsible": PKG.responsibleBody, "lead": PKG.leadBody,
+    "supporting": PKG.supportingBody, "implementing": PKG.implementingBody,
+}
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+@dataclass
+class GraphBuilder:
+    doc: Document
+    registry: Registry
+    source_text: str
+    source_path: str                      # as recorded in the data, relative
+    graph: Graph = field(default_factory=Graph)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for prefix, ns in iris.PREFIXES.items():
+            self.graph.bind(prefix, ns)
+        h = self.doc.header
+        slug = self.registry.series.get(h.code)
+        if slug is None:
+            self.warnings.append(f"{self.doc.source_name}: warning: no document series registered "
+                                 f"for the code {h.code}; the IRI uses the code as written")
+            slug = h.code
+        self.doc_iri = iris.document(slug, h.year, h.serial)
+
+    def add(self, s, p, o) -> None:
+        self.graph.add((s, p, o))
+
+    # --- provenance ----------------------------------------------------------
+    def span(self, sp: Span) -> URIRef:
+        node = iris.span(self.doc_iri, sp.start, sp.end)
+        self._selector(node, sp, PKG.TextSpan)
+        return node
+
+    def _selector(self, node: URIRef, sp: Span, cls: URIRef) -> None:
+        self.add(node, RDF.type, cls)
+        self.add(node, OA.start, Literal(sp.start, datatype=XSD.nonNegativeInteger))
+        self.add(node, OA.end, Literal(sp.end, datatype=XSD.nonNegativeInteger))
+        self.add(node, OA.exact, Literal(sp.text))
+        self.add(node, PKG.inSource, iris.source(self.doc_iri))
+
+    def mention(self, owner: URIRef, kind: str, k, sp: Span, denotes: URIRef,
+                prop: URIRef, position: int | None = None, sentence: Span | None = None) -> None:
+        node = iris.mention(owner, kind, k)
+        self._selector(node, sp, PKG.Mention)
+        self.add(node, PKG.denotes, denotes)
+        self.add(node, PKG.forProperty, prop)
+        self.add(node, PKG.mentionIn, owner)
+        self.add(owner, PKG.hasMention, node)
+        if position is not None:
+            self.add(node, PKG.listPosition, Literal(position))
+        if sentence is not None:
+            self.add(node, PKG.sentenceSpan, self.span(sentence))
+
+    # --- resolution ----------------------------------------------------------
+    def body(self, name: str, sp: Span) -> URIRef:
+        iri = self.registry.resolve_body(name)
+        if iri is not None:
+            return iri
+        line, col = locate(self.source_text, sp.start)
+        self.warnings.append(f"{self.doc.source_name}:{line}:{col}: warning: unknown body «{name}»; "
+                             f"kept as an unresolved body")
+        iri = iris.unresolved_body(name)
+        self.add(iri, RDF.type, PKG.UnresolvedBody)
+        self.add(iri, RDFS.label, zh(name))
+        self.add(iri, RDFS.label, en(f"unresolved body: {name}"))
+        return iri
+
+    def legal(self, c: Citation) -> URIRef:
+        iri = self.registry.resolve_document(c.title, self.doc.header.date)
+        if iri is not None:
+            known = self.registry.graph.value(iri, PKG.documentNumber)
+            if c.doc_number and known is not None and str(known) != c.doc_number:
+                line, col = locate(self.source_text, c.span.start)
+                self.warnings.append(f"{self.doc.source_name}:{line}:{col}: warning: 《{c.title}》 is cited "
+                                     f"as {c.doc_number}; the registry has {known}")
+            return iri
+        line, col = locate(self.source_text, c.span.start)
+        self.warnings.append(f"{self.doc.source_name}:{line}:{col}: warning: unknown document "
+                             f"《{c.title}》; kept as an unresolved document")
+        iri = iris.unresolved_document(c.title)
+        self.add(iri, RDF.type, PKG.UnresolvedDocument)
+        self.add(iri, RDF.type, PKG.PlannedDocument if c.planned else PKG.LegalDocument)
+        self.add(iri, RDFS.label, zh(c.title))
+        self.add(iri, PKG.citedTitle, zh(c.title))
+        if c.doc_number:
+            self.add(iri, PKG.documentNumber, Literal(c.doc_number))
+        return iri
+
+    # --- the document ----------------------------------------------------------
+    def build(self) -> Graph:
+        d, h, g = self.doc_iri, self.doc.header, self.graph
+        src = iris.source(d)
+        self.add(src, RDF.type, PKG.SourceText)
+        self.add(src, PKG.path, Literal(self.source_path))
+        self.add(src, PKG.length, Literal(len(self.source_text)))
+        self.add(src, PKG.sha256, Literal(hashlib.sha256(self.source_text.encode("utf-8")).hexdigest()))
+        self.add(src, RDFS.label, zh(f"{h.doc_number.text}原文"))
+        self.add(src, RDFS.label, en(f"source text of {h.doc_number.text}"))
+
+        self.add(d, RDF.type, PKG.PolicyDocument)
+        self.add(d, RDFS.label, zh(h.title))
+        self.add(d, RDFS.label, en(f"Notice {h.doc_number.text} ({h.date})"))
+        self.add(d, PKG.title, zh(h.title))
+        self.add(d, PKG.noticeTitle, zh(h.notice_title))
+        self.add(d, PKG.documentNumber, Literal(h.doc_number.text))
+        self.add(d, PKG.dateIssued, Literal(h.date, datatype=XSD.date))
+        self.add(d, PKG.inSeries, iris.PREFIXES["series"][self.registry.series.get(h.code, h.code)])
+        self.add(d, iris.DCTERMS.source, src)
+        self.add(d, PKG.textSpan, self.span(h.doc_number))
+        self.add(d, PKG.titleSpan, self.span(h.title_span))
+        issuer = self.body(h.issuer, h.issuer_spans[0])
+        self.add(d, PKG.issuedBy, issuer)
+        self.mention(d, "issuer", 1, Span(h.issuer_spans[0].start, h.issuer_spans[-1].end,
+                                          self.source_text[h.issuer_spans[0].start:h.issuer_spans[-1].end]),
+                     issuer, PKG.issuedBy)
+        for r in h.recipients:
+            body = self.body(r.name, r.span)
+            self.add(d, PKG.addressedTo, body)
+            self.mention(d, "recipient", r.position, r.span, body, PKG.addressedTo, r.position)
+        for k, c in enumerate(self.doc.preamble.implements, 1):
+            higher = self.legal(c)
+            self.add(d, PKG.implements, higher)
+            self.mention(d, "implements", k, c.span, higher, PKG.implements, sentence=c.sentence)
+            issuers = self.doc.preamble.implements_issuers
+            for b in issuers.bodies if issuers and k == 1 else ():
+                body = self.body(b.name, b.span)
+                self.add(higher, PKG.issuedBy, body)
+                self.mention(d, "implements-issuer", b.position, b.span, body, PKG.issuedBy, b.position)
+        for part in self.doc.parts:
+            p = iris.part(d, part.number)
+            self.add(d, PKG.hasPart, p)
+            self.add(p, RDF.type, PKG.Part)
+            self.add(p, PKG.isPartOf, d)
+            self.add(p, PKG.inDocument, d)
+            self.add(p, PKG.number, Literal(part.number))
+            self.add(p, PKG.numeral, Literal(part.numeral))
+            self.add(p, PKG.title, zh(part.title.text))
+            self.add(p, RDFS.label, zh(part.heading.text))
+            self.add(p, RDFS.label, en(f"Part {part.number}"))
+            self.add(p, PKG.titleSpan, self.span(part.title))
+            end = part.measures[-1].text if part.measures else part.heading
+            self.add(p, PKG.textSpan, self.span(Span.of(self.source_text, part.heading.start, end.end)))
+            for m in part.measures:
+                self.add(p, PKG.hasPart, self.measure(m, p))
+        return g
+
+    def measure(self, m: Measure, part_iri: URIRef) -> URIRef:
+        d = self.doc_iri
+        mi = iris.measure(d, m.number)
+        self.add(mi, RDF.type, PKG.Measure)
+        self.add(mi, PKG.isPartOf, part_iri)
+        self.add(mi, PKG.inPart, part_iri)
+        self.add(mi, PKG.inDocument, d)
+        self.add(mi, PKG.number, Literal(m.number))
+        self.add(mi, PKG.numeral, Literal(m.numeral))
+        self.add(mi, PKG.title, zh(m.title.text))
+        self.add(mi, RDFS.label, zh(m.heading.text))
+        self.add(mi, RDFS.label, en(f"Measure {m.number}"))
+        self.add(mi, PKG.text, zh(m.text.text))
+        self.add(mi, PKG.titleSpan, self.span(m.title))
+        self.add(mi, PKG.textSpan, self.span(m.text))
+        self.responsibility(mi, m.responsibility, own=True)
+        if m.implementers is not None:
+            self.responsibility(mi, [m.implementers], own=False)
+        for k, c in enumerate(m.citations, 1):
+            target = self.legal(c)
+            prop = PKG.plansDocument if c.planned else PKG.cites
+            self.add(mi, prop, target)
+            self.mention(mi, "plans" if c.planned else "cites", k, c.span, target, prop,
+                         sentence=c.sentence)
+        for k, t in enumerate(m.targets, 1):
+            ti = iris.target(mi, k)
+            self.add(mi, PKG.hasTarget, ti)
+            self.add(ti, RDF.type, PKG.QuantitativeTarget)
+            self.add(ti, PKG.value, Literal(t.value, datatype=XSD.decimal))
+            self.add(ti, PKG.unit, PKG[t.unit])
+            self.add(ti, PKG.comparator, PKG[t.comparator])
+            self.add(ti, RDFS.label, zh(t.span.text))
+            self.add(ti, RDFS.label, en(f"Measure {m.number}, target {k}"))
+            self.add(ti, PKG.textSpan, self.span(t.span))
+            self.add(ti, PKG.sentenceSpan, self.span(t.sentence))
+        self.concepts(mi, "instrument", m.instruments, PKG.usesInstrument)
+        self.concepts(mi, "group", m.groups, PKG.servesTargetGroup)
+        return mi
+
+    def responsibility(self, mi: URIRef, lists: list[BodyList], own: bool) -> None:
+        counters: dict[str, int] = {}
+        named = [bl for bl in lists if bl.role != "implementing"]
+        if own and named:
+            self.add(mi, PKG.responsibleListOpen, Literal(any(bl.open for bl in named)))
+        for bl in lists:
+            prop = ROLE_PROPERTY[bl.role]
+            for b in bl.bodies:
+                body = self.body(b.name, b.span)
+                self.add(mi, prop, body)
+                kind = bl.role if own else "implementing-note"
+                counters[kind] = counters.get(kind, 0) + 1
+                self.mention(mi, kind, counters[kind], b.span, body, prop, b.position)
+
+    def concepts(self, mi: URIRef, kind: str, found: list[ConceptMention], prop: URIRef) -> None:
+        for c in found:
+            concept = URIRef(c.concept)
+            self.add(mi, prop, concept)
+            self.mention(mi, kind, concept.rsplit("/", 1)[-1], c.span, concept, prop)
+
+
+def to_graph(doc: Document, registry: Registry, source_text: str, source_path: str
+             ) -> tuple[Graph, list[str]]:
+    """The RDF graph of one parsed notice, and the warnings raised while resolving."""
+    builder = GraphBuilder(doc, registry, source_text, source_path)
+    return builder.build(), builder.warnings

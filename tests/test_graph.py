@@ -1,0 +1,139 @@
+"""The whole graph, checked against what the notice says (read by hand)."""
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from policykg.iris import BASE, OA, PKG
+
+DOC = URIRef(BASE + "doc/zczmbf-2021-9")
+BODY = BASE + "body/"
+LEGAL = BASE + "legal/"
+
+
+def measure(n):
+    return URIRef(f"{DOC}/measure/{n}")
+
+
+def objects(graph, s, p):
+    return {str(o).removeprefix(BODY).removeprefix(LEGAL) for o in graph.objects(s, p)}
+
+
+def test_counts(graph):
+    assert len(set(graph.subjects(RDF.type, PKG.Part))) == 7
+    assert len(set(graph.subjects(RDF.type, PKG.Measure))) == 35
+    assert sorted(int(n) for m in graph.subjects(RDF.type, PKG.Measure)
+                  for n in graph.objects(m, PKG.number)) == list(range(1, 36))
+
+
+def test_document(graph):
+    assert graph.value(DOC, PKG.documentNumber) == Literal("张促中民办发〔2021〕9号")
+    assert graph.value(DOC, PKG.dateIssued) == Literal("2021-07-01", datatype=XSD.date)
+    assert objects(graph, DOC, PKG.issuedBy) == {"zhangye-sme-leading-group-office"}
+    assert objects(graph, DOC, PKG.implements) == {"gansu-sme-implementation-opinion"}
+    assert objects(graph, DOC, PKG.addressedTo) == {
+        "zhangye-county-governments", "zhangye-etdz", "zhangye-sme-leading-group-members",
+        "zhangye-county-courts", "zhangye-county-procuratorates"}
+    # the implemented document's issuers named in the preamble
+    opinion = URIRef(LEGAL + "gansu-sme-implementation-opinion")
+    assert {"gansu-miit", "gansu-drc", "gansu-most", "gansu-high-court", "gansu-procuratorate"} <= \
+        objects(graph, opinion, PKG.issuedBy)
+
+
+def test_measure_structure(graph):
+    m = measure(9)
+    assert graph.value(m, PKG.inPart) == URIRef(f"{DOC}/part/2")
+    assert graph.value(m, PKG.title) == Literal("严格执行政府采购支持中小企业政策机制", lang="zh")
+    assert (URIRef(f"{DOC}/part/2"), PKG.hasPart, m) in graph
+
+
+def test_responsible_bodies(graph):
+    assert objects(graph, measure(9), PKG.responsibleBody) == {"zhangye-finance"}
+    assert objects(graph, measure(4), PKG.responsibleBody) == {"zhangye-statistics", "zhangye-miit"}
+    assert graph.value(measure(4), PKG.responsibleListOpen) == Literal(False)
+    assert graph.value(measure(9), PKG.responsibleListOpen) == Literal(True)
+    assert objects(graph, measure(29), PKG.responsibleBody) == {
+        "zhangye-intermediate-court", "zhangye-procuratorate", "zhangye-justice",
+        "zhangye-public-security", "zhangye-samr", "zhangye-sasac"}
+    assert objects(graph, measure(33), PKG.responsibleBody) == {"zhangye-sme-leading-group-members"}
+    assert len(objects(graph, measure(34), PKG.responsibleBody)) == 18
+
+
+def test_spelling_variants_resolve_to_one_body(graph):
+    cbirc = URIRef(BODY + "cbirc-zhangye")
+    procuratorate = URIRef(BODY + "zhangye-procuratorate")
+    written = {}
+    for mention in graph.subjects(PKG.denotes, cbirc):
+        written.setdefault("cbirc", set()).add(str(graph.value(mention, OA.exact)))
+    for mention in graph.subjects(PKG.denotes, procuratorate):
+        written.setdefault("proc", set()).add(str(graph.value(mention, OA.exact)))
+    assert written["cbirc"] == {"张掖银保监分局", "张掖银保分监局"}   # the typo in measures 10 and 11
+    assert written["proc"] == {"市人民检察院", "市检察院"}
+    assert cbirc in set(graph.objects(measure(10), PKG.responsibleBody))
+    assert cbirc in set(graph.objects(measure(12), PKG.responsibleBody))
+
+
+def test_implementers_apply_to_every_measure(graph):
+    for n in range(1, 36):
+        assert objects(graph, measure(n), PKG.implementingBody) == {"zhangye-county-governments", "zhangye-etdz"}, n
+
+
+def test_citations(graph):
+    assert objects(graph, measure(1), PKG.cites) == {
+        "sme-promotion-law", "gansu-sme-promotion-regulation", "gansu-smme-high-quality-measures",
+        "zhangye-shiqiang-shuangbai-opinion"}
+    assert objects(graph, measure(3), PKG.cites) == {"fair-competition-review-rules-2021"}
+    assert objects(graph, measure(9), PKG.cites) == {"gov-procurement-sme-interim-measures"}
+    # the version of the payment regulation in force on 2021-07-01
+    assert objects(graph, measure(30), PKG.cites) == {"sme-payment-regulation-2020"}
+    assert objects(graph, measure(25), PKG.plansDocument) == {"zhangye-policy-push-system"}
+    assert objects(graph, measure(25), PKG.cites) == set()
+    # the notice's own title is never a citation
+    assert not any("若干措施》" in str(o) for o in graph.objects(None, OA.exact)
+                   if str(o).startswith("《关于进一步健全支持中小企业发展制度的若干"))
+
+
+def test_targets(graph):
+    def targets(n):
+        return sorted((float(graph.value(t, PKG.value)), str(graph.value(t, PKG.unit)).split("#")[1],
+                       str(graph.value(t, PKG.comparator)).split("#")[1])
+                      for t in graph.objects(measure(n), PKG.hasTarget))
+    assert targets(9) == [(30.0, "percent", "atLeast"), (60.0, "percent", "atLeast")]
+    assert targets(16) == [(1.5, "percent", "atMost")]
+    assert targets(19) == [(1.0, "year", "atLeast"), (2.0, "year", "atMost")]
+    assert targets(20) == [(1.0, "hundredMillionYuan", "atLeast"), (10.0, "hundredMillionYuan", "atLeast")]
+    assert sum(1 for _ in graph.subjects(RDF.type, PKG.QuantitativeTarget)) == 7
+
+
+def test_instruments_and_groups(graph):
+    ins = BASE + "instrument/"
+    grp = BASE + "group/"
+    assert URIRef(ins + "procurement") in set(graph.objects(measure(9), PKG.usesInstrument))
+    assert URIRef(ins + "tax") in set(graph.objects(measure(8), PKG.usesInstrument))
+    assert URIRef(ins + "finance") in set(graph.objects(measure(16), PKG.usesInstrument))
+    served17 = set(graph.objects(measure(17), PKG.servesTargetGroup))
+    assert {URIRef(grp + "graduates"), URIRef(grp + "veterans"), URIRef(grp + "returnees")} <= served17
+    served9 = set(graph.objects(measure(9), PKG.servesTargetGroup))
+    assert {URIRef(grp + "sme"), URIRef(grp + "small-micro")} <= served9
+
+
+def test_every_quote_equals_the_source_slice(graph, source_text):
+    spans = set(graph.subjects(OA.exact, None))
+    assert len(spans) > 400
+    for s in spans:
+        start, end = int(graph.value(s, OA.start)), int(graph.value(s, OA.end))
+        assert source_text[start:end] == str(graph.value(s, OA.exact)), s
+
+
+def test_every_fact_about_a_measure_has_a_mention(graph):
+    props = [PKG.responsibleBody, PKG.implementingBody, PKG.cites, PKG.plansDocument,
+             PKG.usesInstrument, PKG.servesTargetGroup]
+    for m in graph.subjects(RDF.type, PKG.Measure):
+        for p in props:
+            for o in graph.objects(m, p):
+                assert any((mn, PKG.forProperty, p) in graph and (mn, PKG.denotes, o) in graph
+                           for mn in graph.objects(m, PKG.hasMention)), (m, p, o)
+
+
+def test_no_blank_nodes_and_stable_iris(graph):
+    from rdflib import BNode
+    assert not any(isinstance(t, BNode) for triple in graph for t in triple)
+    assert (measure(35), RDF.type, PKG.Measure) in graph
