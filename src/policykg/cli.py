@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .pipeline import BuildError, BuildResult, build as build_graph, check as check_output
+from .pipeline import BuildError, BuildResult, atomic_write, build as build_graph, check as check_output
 from . import resources
 from .extract import ExtractError
 from .registry import RegistryError
@@ -100,6 +100,30 @@ def validate(file: Path | None, fmt: str) -> None:
         fail(str(e))
     click.echo({"text": report.text, "turtle": report.to_turtle, "json": report.to_json}[fmt]())
     sys.exit(0 if report.conforms else EXIT_INVALID)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--export", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the inferred triples to this Turtle file.")
+def reason(file: Path | None, export: Path | None) -> None:
+    """Run HermiT over a graph (default: data/measures.ttl) with the ontology.
+
+    Reports consistency, unsatisfiable classes and what was inferred; exits 1
+    if the graph is inconsistent or a class is unsatisfiable.
+    """
+    from .reason import ReasonerUnavailable, reason_file
+    try:
+        report = reason_file(file or resources.default_output())
+    except InputError as e:
+        fail(str(e))
+    except ReasonerUnavailable as e:
+        fail(str(e))
+    click.echo(report.text())
+    if export is not None and report.consistent:
+        atomic_write(export, report.export())
+        click.echo(f"wrote {export}")
+    sys.exit(0 if report.consistent and not report.unsatisfiable else EXIT_INVALID)
 
 
 @main.command()

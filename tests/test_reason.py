@@ -1,0 +1,113 @@
+"""OWL reasoning with HermiT over the shipped graph and over broken fixtures."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from policykg import reason as reason_module
+from policykg.iris import PKG
+from policykg.reason import ReasonerUnavailable, projection, reason, reason_file
+from policykg.validate import context_graph, load_rdf, ontology_graph
+from policykg import resources
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_rdf(resources.default_output())
+
+
+@pytest.fixture(scope="module")
+def report(shipped):
+    return reason(shipped)
+
+
+def test_shipped_graph_is_consistent_with_no_unsatisfiable_class(report):
+    assert report.consistent
+    assert report.unsatisfiable == []
+
+
+# What each defined class should hold, asked of the asserted data in SPARQL.
+EXPECTED_BY_SPARQL = {
+    PKG.MeasureCitingLaw: "?m pkg:cites ?d . ?d a pkg:Law .",
+    PKG.MeasureCitingNationalLegislation:
+        "?m pkg:cites ?d . ?d a ?rank . FILTER (?rank IN (pkg:Law, pkg:AdministrativeRegulation, pkg:DepartmentalRule))",
+    PKG.MeasureCitingSupersededDocument: "?m pkg:cites ?d . ?d pkg:supersededBy ?newer .",
+    PKG.MeasureWithTarget: "?m pkg:hasTarget ?t .",
+    PKG.MeasurePlanningDocument: "?m pkg:plansDocument ?d .",
+    PKG.CollectivelyAssignedMeasure: "?m pkg:responsibleBody ?b . ?b a pkg:CollectiveBody .",
+    PKG.JudicialMeasure:
+        "?m pkg:responsibleBody ?b . ?b pkg:bodyKind ?k . FILTER (?k IN (pkg:JudicialOrgan, pkg:ProcuratorialOrgan))",
+}
+
+
+@pytest.mark.parametrize("cls", list(EXPECTED_BY_SPARQL), ids=lambda c: c.split("#")[1])
+def test_inferred_memberships_match_sparql_over_asserted_data(cls, shipped, report):
+    g = shipped + context_graph()
+    rows = g.query(f"SELECT DISTINCT ?m WHERE {{ ?m a pkg:Measure . {EXPECTED_BY_SPARQL[cls]} }}",
+                   initNs={"pkg": PKG})
+    expected = {r.m for r in rows}
+    assert expected, "every defined class has members in the shipped data"
+    assert report.members(cls) == expected
+
+
+def test_known_memberships(report):
+    def numbers(cls):
+        return sorted(int(str(m).rsplit("/", 1)[1]) for m in report.members(cls))
+    assert numbers(PKG.MeasureWithTarget) == [9, 16, 19, 20]
+    assert numbers(PKG.MeasureCitingSupersededDocument) == [9, 30]
+    assert numbers(PKG.JudicialMeasure) == [29, 32]
+
+
+def test_projection_uses_only_the_owl2_datatype_map(shipped):
+    proj = projection(shipped)
+    datatypes = {o.datatype for o in proj.objects() if getattr(o, "datatype", None)}
+    assert XSD.date not in datatypes and XSD.gYear not in datatypes
+    assert XSD.dateTime in datatypes
+    assert not set(proj.subjects(RDF.type, PKG.Mention))
+    # the published data itself keeps xsd:date
+    assert any(getattr(o, "datatype", None) == XSD.date for o in shipped.objects())
+
+
+def test_export_is_turtle_of_the_inferred_triples(report):
+    g = Graph().parse(data=report.export(), format="turtle")
+    assert len(g) == len(report.inferred) and len(g) > 0
+
+
+def test_inconsistent_fixture_is_detected_and_named():
+    r = reason_file(FIXTURES / "inconsistent" / "disjoint-ranks.ttl")
+    assert not r.consistent
+    assert r.diagnosis == ["https://w3id.org/policykg/id/legal/two-ranks is both "
+                           "https://w3id.org/policykg/ontology#Law and "
+                           "https://w3id.org/policykg/ontology#NormativeDocument, which are disjoint"]
+
+
+def test_unsatisfiable_class_is_reported():
+    g = load_rdf(FIXTURES / "valid" / "minimal.ttl")
+    odd = URIRef("https://w3id.org/policykg/ontology#LawAndNormativeDocument")
+    g.add((odd, RDF.type, OWL.Class))
+    g.add((odd, RDFS.subClassOf, PKG.Law))
+    g.add((odd, RDFS.subClassOf, PKG.NormativeDocument))
+    r = reason(g)
+    assert r.consistent and r.unsatisfiable == [str(odd)]
+
+
+def test_missing_java_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(reason_module.shutil, "which", lambda name: None)
+    with pytest.raises(ReasonerUnavailable, match="Java"):
+        reason(Graph())
+
+
+def test_cli_reason_exit_codes(tmp_path):
+    bad = subprocess.run([sys.executable, "-m", "policykg.cli", "reason",
+                          str(FIXTURES / "inconsistent" / "disjoint-ranks.ttl")], capture_output=True, text=True)
+    assert bad.returncode == 1 and "consistent: NO" in bad.stdout and "two-ranks" in bad.stdout
+    out = tmp_path / "inferred.ttl"
+    good = subprocess.run([sys.executable, "-m", "policykg.cli", "reason", "--export", str(out)],
+                          capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    assert "MeasureWithTarget" in out.read_text(encoding="utf-8")
