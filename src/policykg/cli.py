@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 the graph does not conform or the data is stale,
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .pipeline import BuildError, BuildResult, atomic_write, build as build_grap
 from . import resources
 from .extract import ExtractError
 from .registry import RegistryError
+from .results import FORMATS, render
 from .summary import summarize
 from .validate import InputError, validate_file
 
@@ -124,6 +126,97 @@ def reason(file: Path | None, export: Path | None) -> None:
         atomic_write(export, report.export())
         click.echo(f"wrote {export}")
     sys.exit(0 if report.consistent and not report.unsatisfiable else EXIT_INVALID)
+
+
+endpoint_option = click.option("--endpoint", metavar="URL",
+                               help="Query this SPARQL 1.1 endpoint instead of the embedded store.")
+format_option = click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table",
+                             show_default=True,
+                             help="table, or a W3C format: csv, tsv, json (SPARQL JSON), xml (SPARQL XML).")
+
+
+def _store(endpoint: str | None):
+    from .store import QueryError, open_store
+    try:
+        return open_store(endpoint)
+    except QueryError as e:
+        fail(str(e))
+
+
+def _emit(result, fmt: str, store) -> None:
+    from .store import Triple
+    if isinstance(result, bool):
+        click.echo(json.dumps({"head": {}, "boolean": result}) if fmt == "json" else str(result).lower())
+    elif isinstance(result, list):
+        for t in result:
+            click.echo(f"{t.subject.n3()} {t.predicate.n3()} {t.object.n3()} .")
+    else:
+        click.echo(render(result, fmt, store.prefixes), nl=False)
+
+
+@main.command("queries")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def list_queries(lang: str) -> None:
+    """List the saved queries with their titles and parameters."""
+    from .queries import load_queries
+    for name, q in load_queries().items():
+        other = "en" if lang == "zh" else "zh"
+        click.echo(f"{name}\n    {q.title[lang]} / {q.title[other]}")
+        for p in q.parameters:
+            example = f", e.g. {p.example}" if p.example else ""
+            click.echo(f"    --param {p.describe()}{example}")
+        click.echo(f"    → {', '.join(q.columns)}")
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        if "=" not in item:
+            fail(f"--param takes NAME=VALUE, not {item!r}")
+        key, value = item.split("=", 1)
+        params[key.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the saved query (repeatable).")
+@format_option
+@endpoint_option
+def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None) -> None:
+    """Run the saved query NAME (see `policykg queries`)."""
+    from .queries import FrontMatterError, ParameterError, get_query, run_saved_query
+    from .store import QueryError
+    try:
+        saved = get_query(name)
+        store = _store(endpoint)
+        result = run_saved_query(store, saved, _params(params))
+    except (ParameterError, FrontMatterError, QueryError) as e:
+        fail(str(e))
+    _emit(result, fmt, store)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file ('-' for standard input).")
+@format_option
+@endpoint_option
+def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
+    """Run an ad-hoc SPARQL query (TEXT, --file F, or standard input).
+
+    The store's prefixes (pkg:, eli:, skos:, body:, legal: …) are declared for you.
+    """
+    from .store import QueryError
+    if text is None:
+        text = file.read() if file is not None else click.get_text_stream("stdin").read()
+    store = _store(endpoint)
+    try:
+        result = store.run(text)
+    except QueryError as e:
+        fail(f"query: {e}")
+    _emit(result, fmt, store)
 
 
 @main.command()

@@ -1,0 +1,125 @@
+"""Time every saved query on the shipped graph and on synthetic corpora, on
+the policykg embedded store, on rdflib's default store and on raw pyoxigraph,
+in one run, and print median / p95 per query and the ratios.
+
+    .venv/bin/python benchmarks/queries.py [--sizes 1,10,100,300] [--rdflib-max 100] [--repeat 7]
+
+"policykg" is the public API: `run_saved_query(store, name, params)` with the
+parameters as a user types them (resolution and binding included). "raw
+pyoxigraph" runs the identical bound SPARQL text on a pyoxigraph Store and
+materialises every solution. "rdflib" runs the same text on rdflib.Graph.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import pyoxigraph as ox  # noqa: E402
+from corpus import DOC, corpus, shipped  # noqa: E402
+from rdflib import Graph  # noqa: E402
+
+from policykg import resources  # noqa: E402
+from policykg.queries import bindings_for, load_queries, run_saved_query  # noqa: E402
+from policykg.store import EmbeddedStore, bind  # noqa: E402
+
+# Parameters as users type them; a measure is named by IRI because in a corpus
+# every notice has a measure 9.
+PARAMS = {"measure": DOC + "/measure/{n}"}
+
+
+def params_for(q) -> dict[str, str]:
+    out = {}
+    for p in q.parameters:
+        if p.example is None:
+            continue
+        out[p.name] = PARAMS["measure"].format(n=p.example) if p.type == "measure" else p.example
+    return out
+
+
+def timed(fn, repeat: int) -> list[float]:
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return runs
+
+
+def p95(runs: list[float]) -> float:
+    return sorted(runs)[max(0, math.ceil(0.95 * len(runs)) - 1)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1,10,100,300")
+    ap.add_argument("--rdflib-max", type=int, default=100, help="largest corpus given to rdflib")
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    queries = load_queries()
+    base = shipped()
+    context = [f for f in resources.ontology_files() + resources.registry_files()]
+    summary = []
+    for n in [int(x) for x in args.sizes.split(",")]:
+        g = corpus(n, base)
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "corpus.nt"
+            g.serialize(data, format="nt", encoding="utf-8")
+            files = context + [data]
+            t = time.perf_counter()
+            store = EmbeddedStore(files)
+            load_pkg = time.perf_counter() - t
+            t = time.perf_counter()
+            raw = ox.Store()
+            for f in files:
+                raw.load(path=str(f), format=ox.RdfFormat.from_extension(f.suffix[1:]))
+            load_raw = time.perf_counter() - t
+            use_rdflib = n <= args.rdflib_max
+            if use_rdflib:
+                t = time.perf_counter()
+                rg = Graph()
+                for f in files:
+                    rg.parse(f)
+                load_rdflib = time.perf_counter() - t
+        print(f"\n== {n} notice(s): {len(store)} triples in the store; load: policykg {load_pkg:.2f} s, "
+              f"pyoxigraph {load_raw:.2f} s" + (f", rdflib {load_rdflib:.2f} s" if use_rdflib else ""))
+        print(f"{'query':<26}{'policykg med/p95 ms':>22}{'raw oxigraph':>16}{'rdflib':>14}{'pkg/raw':>9}{'rdflib/pkg':>11}")
+        ratios_raw, speedups = [], []
+        for name, q in queries.items():
+            params = params_for(q)
+            sparql = store.with_prologue(bind(q.sparql, bindings_for(store, q, params)))
+
+            def run_raw():
+                r = raw.query(sparql)
+                k = len(r.variables)
+                return [tuple(sol[i] for i in range(k)) for sol in r]
+            pkg_runs = timed(lambda: run_saved_query(store, q, params), args.repeat)
+            raw_runs = timed(run_raw, args.repeat)
+            pkg, rawm = statistics.median(pkg_runs), statistics.median(raw_runs)
+            ratios_raw.append(pkg / rawm)
+            cell_rdflib, ratio_rdflib = "-", ""
+            if use_rdflib:
+                rd_runs = timed(lambda: list(rg.query(sparql)), max(1, min(args.repeat, 3)))
+                rd = statistics.median(rd_runs)
+                speedups.append(rd / pkg)
+                cell_rdflib, ratio_rdflib = f"{rd * 1000:.1f}", f"{rd / pkg:.1f}x"
+            print(f"{name:<26}{pkg * 1000:>12.2f}/{p95(pkg_runs) * 1000:<9.2f}"
+                  f"{rawm * 1000:>14.2f}  {cell_rdflib:>12}{pkg / rawm:>8.2f}x{ratio_rdflib:>11}", flush=True)
+        geo = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+        worst = max(ratios_raw)
+        line = (f"{n:>4} notice(s): policykg/raw pyoxigraph geometric mean {geo(ratios_raw):.2f}x, "
+                f"worst {worst:.2f}x" + (f"; speed-up over rdflib, geometric mean {geo(speedups):.1f}x"
+                                         if speedups else ""))
+        print(line)
+        summary.append(line)
+    print("\n" + "\n".join(summary))
+
+
+if __name__ == "__main__":
+    main()

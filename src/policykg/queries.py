@@ -1,0 +1,346 @@
+"""Saved queries: data, not code.
+
+Each `queries/NAME.rq` starts with a front-matter block of `#` comment lines
+between `# ---` markers holding TOML: zh and en titles and descriptions, the
+parameters (name, type, required or default, an example) and the columns it
+returns. The CLI help, the web form and the docs all read this one
+declaration.
+
+A parameter value is resolved to one RDF term by its type and then bound as a
+term (see `store.bind`), never pasted into the query text.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import resources
+from .extract.rules import numeral_value
+from .results import ResultSet, Term, TermError
+from .store import QueryError, Store
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+PARAMETER_TYPES = {
+    "measure": "a measure: its number (9, 九, （九）) or IRI",
+    "body": "a government body: any spelling the notice uses, its full name, or IRI",
+    "document": "a legal document: its title, part of it, or IRI",
+    "concept": "a vocabulary concept: its label, notation, or IRI",
+    "text": "free text",
+    "integer": "a whole number",
+}
+SCHEMES = {"instruments", "target-groups"}
+MAX_TEXT = 200
+
+
+class FrontMatterError(ValueError):
+    """A saved query file whose front matter is missing or malformed."""
+
+
+class ParameterError(ValueError):
+    """A parameter that is unknown, missing, or does not resolve."""
+
+    def __init__(self, message: str, parameter: str | None = None):
+        self.parameter = parameter
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    required: bool = True
+    default: str | None = None
+    example: str | None = None
+    variable: str = ""
+    scheme: str | None = None
+    label: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        need = "required" if self.required else (f"default {self.default}" if self.default else "optional")
+        return f"{self.name} ({self.type}, {need})"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    sparql: str
+    path: Path
+    chart: Mapping[str, str] = field(default_factory=dict)   # {"label": col, "value": col}
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def accepted(self) -> str:
+        return ", ".join(p.describe() for p in self.parameters) or "no parameters"
+
+
+_FENCE = re.compile(r"^#\s*---\s*$")
+
+
+def parse_saved_query(path: Path, text: str | None = None) -> SavedQuery:
+    text = text if text is not None else path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        raise FrontMatterError(f"{path}:1: a saved query starts with a `# ---` front-matter block")
+    try:
+        end = next(i for i in range(1, len(lines)) if _FENCE.match(lines[i]))
+    except StopIteration:
+        raise FrontMatterError(f"{path}:1: the front-matter block is never closed with `# ---`") from None
+    for i in range(1, end):
+        if not lines[i].startswith("#"):
+            raise FrontMatterError(f"{path}:{i + 1}: front-matter lines start with #")
+    toml = "\n".join(re.sub(r"^# ?", "", l) for l in lines[1:end])
+    try:
+        meta = tomllib.loads(toml)
+    except tomllib.TOMLDecodeError as e:
+        raise FrontMatterError(f"{path}: front matter: {e} (lines counted from line 2)") from None
+    name = path.stem
+
+    def need(key: str, kind: type):
+        if not isinstance(meta.get(key), kind):
+            raise FrontMatterError(f"{path}: front matter needs `{key}` ({kind.__name__})")
+        return meta[key]
+    title, description = need("title", dict), need("description", dict)
+    for key, value in (("title", title), ("description", description)):
+        if not {"zh", "en"} <= set(value):
+            raise FrontMatterError(f"{path}: `{key}` needs zh and en")
+    params = []
+    for raw in meta.get("parameters", []):
+        if raw.get("type") not in PARAMETER_TYPES:
+            raise FrontMatterError(f"{path}: parameter {raw.get('name')!r} has type {raw.get('type')!r}; "
+                                   f"types are {', '.join(PARAMETER_TYPES)}")
+        if raw["type"] == "concept" and raw.get("scheme") not in SCHEMES:
+            raise FrontMatterError(f"{path}: concept parameter {raw['name']!r} needs scheme "
+                                   f"{' or '.join(sorted(SCHEMES))}")
+        params.append(Parameter(
+            name=raw["name"], type=raw["type"],
+            required=bool(raw.get("required", "default" not in raw)),
+            default=None if raw.get("default") is None else str(raw["default"]),
+            example=None if raw.get("example") is None else str(raw["example"]),
+            variable=raw.get("variable", raw["name"]), scheme=raw.get("scheme"),
+            label=raw.get("label", {})))
+    return SavedQuery(name, title, description, tuple(params), tuple(need("columns", list)),
+                      "\n".join(lines[end + 1:]).strip() + "\n", path, meta.get("chart", {}))
+
+
+@lru_cache(maxsize=4)
+def _load(directory: Path) -> dict[str, SavedQuery]:
+    return {p.stem: parse_saved_query(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def load_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
+    """The saved queries, by name (the shipped `queries/` by default)."""
+    return dict(_load(Path(directory or resources.path("queries")).resolve()))
+
+
+def get_query(name: str, directory: Path | None = None) -> SavedQuery:
+    queries = load_queries(directory)
+    if name not in queries:
+        raise ParameterError(f"no saved query {name!r}; saved queries: {', '.join(sorted(queries))}")
+    return queries[name]
+
+
+# --- resolving parameter values to RDF terms ------------------------------------------
+
+BODY_NAMES = "skos:prefLabel skos:altLabel skos:hiddenLabel pkg:abbreviation rdfs:label"
+DOC_TITLES = "pkg:citedTitle pkg:officialTitle skos:prefLabel rdfs:label"
+CONCEPT_NAMES = "skos:prefLabel skos:altLabel skos:notation"
+SCHEME_IRIS = {"instruments": "sch:instruments", "target-groups": "sch:target-groups"}
+
+
+def _pairs(store: Store, sparql: str) -> list[tuple[str, str]]:
+    return [(r[0].value, r[1].value) for r in store.select(sparql).rows if r[0] is not None and r[1] is not None]
+
+
+class NameIndex:
+    """Every name a parameter may use, read from a store once.
+
+    The stores are read-only, so the index cannot go stale; resolving a
+    parameter is then a dictionary lookup instead of a label scan per call.
+    """
+
+    def __init__(self, store: Store):
+        self.bodies: dict[str, set[str]] = {}
+        for iri, name in _pairs(store, f"SELECT ?x ?name WHERE {{ {{ ?x pkg:level ?level }} UNION "
+                                       f"{{ ?x a pkg:UnresolvedBody }} ?x ?p ?name . VALUES ?p {{ {BODY_NAMES} }} }}"):
+            self.bodies.setdefault(name, set()).add(iri)
+        self.body_iris = {i for iris in self.bodies.values() for i in iris}
+        self.measures: dict[int, list[str]] = {}
+        for iri, n in _pairs(store, "SELECT ?x ?n WHERE { ?x a pkg:Measure ; pkg:number ?n }"):
+            self.measures.setdefault(int(n), []).append(iri)
+        self.measure_iris = {i for iris in self.measures.values() for i in iris}
+        self.concepts: dict[str, dict[str, set[str]]] = {}
+        for scheme, scheme_iri in SCHEME_IRIS.items():
+            names: dict[str, set[str]] = {}
+            for iri, name in _pairs(store, f"SELECT ?x ?name WHERE {{ ?x skos:inScheme {scheme_iri} ; ?p ?name . "
+                                           f"VALUES ?p {{ {CONCEPT_NAMES} }} }}"):
+                names.setdefault(name.lower(), set()).add(iri)
+            self.concepts[scheme] = names
+        self.concept_labels = {scheme: sorted(n for _, n in _pairs(
+            store, f"SELECT ?x ?l WHERE {{ ?x skos:inScheme {scheme_iri} ; skos:prefLabel ?l FILTER (lang(?l) = 'zh') }}"))
+            for scheme, scheme_iri in SCHEME_IRIS.items()}
+        self.documents: dict[str, set[str]] = {}
+        for iri, title in _pairs(store, f"SELECT ?x ?title WHERE {{ ?x a pkg:LegalDocument ; ?p ?title . "
+                                        f"VALUES ?p {{ {DOC_TITLES} }} }}"):
+            self.documents.setdefault(iri, set()).add(title)
+        self.cited = {r[0].value for r in store.select("SELECT DISTINCT ?x WHERE { ?m pkg:cites ?x }").rows}
+
+
+_INDEXES: "weakref.WeakKeyDictionary[Store, NameIndex]" = weakref.WeakKeyDictionary()
+
+
+def name_index(store: Store) -> NameIndex:
+    index = _INDEXES.get(store)
+    if index is None:
+        index = _INDEXES[store] = NameIndex(store)
+    return index
+
+
+def _iri(store: Store, raw: str) -> str | None:
+    """A full IRI, or prefix:local with one of the store's prefixes."""
+    if re.match(r"^https?://", raw):
+        return raw
+    m = re.match(r"^([a-z]+):([A-Za-z0-9_./%-]+)$", raw)
+    if m and m[1] in store.prefixes:
+        return store.prefixes[m[1]] + m[2]
+    return None
+
+
+def resolve(store: Store, param: Parameter, raw: str) -> Term:
+    """The RDF term a parameter value stands for; ParameterError if none (or many)."""
+    raw = raw.strip()
+    where = f"parameter {param.name!r}"
+    if not raw:
+        raise ParameterError(f"{where} is empty", param.name)
+    try:
+        return _RESOLVERS[param.type](store, param, raw, where)
+    except TermError as e:
+        raise ParameterError(f"{where}: {e}", param.name) from None
+
+
+def _text(store, param, raw, where) -> Term:
+    if len(raw) > MAX_TEXT:
+        raise ParameterError(f"{where} is longer than {MAX_TEXT} characters", param.name)
+    return Term.literal(raw)
+
+
+def _integer(store, param, raw, where) -> Term:
+    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+        raise ParameterError(f"{where} must be a whole number, not {raw!r}", param.name)
+    return Term.literal(str(int(raw)), XSD_INTEGER)
+
+
+def _measure(store, param, raw, where) -> Term:
+    index = name_index(store)
+    iri = _iri(store, raw)
+    if iri:
+        if iri not in index.measure_iris:
+            raise ParameterError(f"{where}: {iri} is not a measure", param.name)
+        return Term.iri(iri)
+    try:
+        n = numeral_value(raw.strip("（）() "))
+    except ValueError:
+        raise ParameterError(f"{where} must be a measure number (9, 九, （九）) or IRI, not {raw!r}",
+                             param.name) from None
+    found = sorted(index.measures.get(n, []))
+    if not found:
+        span = f"; measures are numbered {min(index.measures)}–{max(index.measures)}" if index.measures else ""
+        raise ParameterError(f"{where}: there is no measure {n}{span}", param.name)
+    if len(found) > 1:
+        raise ParameterError(f"{where}: {len(found)} documents have a measure {n}; give its IRI: "
+                             + ", ".join(found[:10]), param.name)
+    return Term.iri(found[0])
+
+
+def _body(store, param, raw, where) -> Term:
+    index = name_index(store)
+    iri = _iri(store, raw)
+    if iri:
+        if iri not in index.body_iris:
+            raise ParameterError(f"{where}: {iri} is not a government body", param.name)
+        return Term.iri(iri)
+    found = sorted(index.bodies.get(raw, ()))
+    if len(found) == 1:
+        return Term.iri(found[0])
+    near = sorted({i for name, iris in index.bodies.items() if raw in name for i in iris})[:8]
+    hint = f"; bodies whose names contain it: {', '.join(near)}" if near else ""
+    raise ParameterError(f"{where}: no body is called «{raw}»{hint}", param.name)
+
+
+def _document(store, param, raw, where) -> Term:
+    index = name_index(store)
+    iri = _iri(store, raw)
+    if iri:
+        if iri not in index.documents:
+            raise ParameterError(f"{where}: {iri} is not a legal document", param.name)
+        return Term.iri(iri)
+    text = raw.strip("《》")
+    candidates = sorted(i for i, titles in index.documents.items() if any(text in t for t in titles))
+    # prefer an exact title, then a document some measure actually cites
+    for keep in (lambda i: text in index.documents[i], lambda i: i in index.cited):
+        if len(candidates) == 1:
+            break
+        candidates = [i for i in candidates if keep(i)] or candidates
+    if len(candidates) == 1:
+        return Term.iri(candidates[0])
+    if not candidates:
+        raise ParameterError(f"{where}: no legal document has «{raw}» in its title", param.name)
+    raise ParameterError(f"{where}: «{raw}» matches {len(candidates)} documents; give more of the title "
+                         f"or an IRI: {', '.join(candidates)}", param.name)
+
+
+def _concept(store, param, raw, where) -> Term:
+    index = name_index(store)
+    names = index.concepts[param.scheme]
+    iri = _iri(store, raw)
+    if iri:
+        if not any(iri in iris for iris in names.values()):
+            raise ParameterError(f"{where}: {iri} is not a concept of {param.scheme}", param.name)
+        return Term.iri(iri)
+    found = sorted(names.get(raw.lower(), ()))
+    if len(found) == 1:
+        return Term.iri(found[0])
+    raise ParameterError(f"{where}: no {param.scheme} concept is called «{raw}»; "
+                         f"concepts: {'、'.join(index.concept_labels[param.scheme])}", param.name)
+
+
+_RESOLVERS = {"text": _text, "integer": _integer, "measure": _measure, "body": _body,
+              "document": _document, "concept": _concept}
+
+
+def bindings_for(store: Store, query: SavedQuery, params: Mapping[str, str]) -> dict[str, Term]:
+    """Check names, apply defaults, resolve every value to a term."""
+    unknown = sorted(set(params) - {p.name for p in query.parameters})
+    if unknown:
+        raise ParameterError(f"{query.name}: unknown parameter {', '.join(map(repr, unknown))}; "
+                             f"it accepts: {query.accepted()}", unknown[0])
+    bindings = {}
+    for p in query.parameters:
+        raw = params.get(p.name, p.default)
+        if raw is None or raw == "":
+            if p.required:
+                raise ParameterError(f"{query.name}: missing parameter {p.name!r}; "
+                                     f"it accepts: {query.accepted()}", p.name)
+            continue
+        bindings[p.variable] = resolve(store, p, str(raw))
+    return bindings
+
+
+def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, str] | None = None
+                    ) -> ResultSet:
+    """Run a saved query with its parameters bound as RDF terms."""
+    query = get_query(query) if isinstance(query, str) else query
+    bindings = bindings_for(store, query, params or {})
+    try:
+        return store.select(query.sparql, bindings)
+    except QueryError as e:
+        raise QueryError(f"{query.path.name}: {e.message}", e.line, e.column) from None

@@ -1,0 +1,241 @@
+"""Query results: one term type for every backend, and the W3C result formats.
+
+Formats: SPARQL 1.1 Query Results JSON and XML, the SPARQL 1.1 CSV and TSV
+formats, and an aligned terminal table that measures Chinese characters as
+two columns wide.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import NamedTuple
+from xml.sax.saxutils import escape, quoteattr
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+NUMERIC = {XSD + t for t in ("integer", "decimal", "double")}
+_FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+class TermError(ValueError):
+    """A value that cannot be an RDF term."""
+
+
+class Term(NamedTuple):
+    """An RDF term as the SPARQL results formats see it.
+
+    A named tuple rather than a dataclass: results convert thousands of terms
+    and a tuple is built several times faster than a frozen dataclass.
+    """
+    kind: str                       # "uri", "literal" or "bnode"
+    value: str
+    datatype: str | None = None     # literals only; None means xsd:string
+    lang: str | None = None
+
+    @classmethod
+    def iri(cls, value: str) -> "Term":
+        if not value or _FORBIDDEN_IN_IRI.search(value) or ":" not in value:
+            raise TermError(f"not an absolute IRI: {value!r}")
+        return cls("uri", value)
+
+    @classmethod
+    def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> "Term":
+        if lang is not None and not _LANG.match(lang):
+            raise TermError(f"not a language tag: {lang!r}")
+        if datatype is not None:
+            cls.iri(datatype)
+            if datatype in (XSD_STRING, RDF_LANGSTRING):
+                datatype = None
+        return cls("literal", value, datatype, lang)
+
+    def n3(self) -> str:
+        """N-Triples / SPARQL syntax, escaped: safe to place in a query."""
+        if self.kind == "uri":
+            Term.iri(self.value)
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = '"' + (self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                      .replace("\r", "\\r").replace("\t", "\\t")) + '"'
+        if self.lang:
+            return f"{text}@{self.lang}"
+        if self.datatype:
+            return f"{text}^^<{self.datatype}>"
+        return text
+
+    def plain(self) -> str:
+        return self.value
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class ResultSet:
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    truncated: bool = False
+
+    def column(self, name: str) -> list[Term | None]:
+        i = self.variables.index(name)
+        return [r[i] for r in self.rows]
+
+    def values(self, name: str) -> list[str | None]:
+        return [t.value if t is not None else None for t in self.column(name)]
+
+    def dicts(self) -> list[dict[str, Term]]:
+        return [{v: t for v, t in zip(self.variables, r) if t is not None} for r in self.rows]
+
+
+# --- SPARQL 1.1 Query Results JSON -------------------------------------------------
+
+def _json_term(t: Term) -> dict:
+    d = {"type": t.kind, "value": t.value}
+    if t.lang:
+        d["xml:lang"] = t.lang
+    elif t.datatype:
+        d["datatype"] = t.datatype
+    return d
+
+
+def to_json(rs: ResultSet) -> str:
+    return json.dumps({
+        "head": {"vars": rs.variables},
+        "results": {"bindings": [{v: _json_term(t) for v, t in zip(rs.variables, row) if t is not None}
+                                 for row in rs.rows]},
+    }, ensure_ascii=False, indent=1)
+
+
+def term_from_json(d: dict) -> Term:
+    kind = d["type"]
+    if kind in ("literal", "typed-literal"):     # typed-literal: SPARQL 1.0 JSON, still seen
+        lang = d.get("xml:lang")
+        datatype = None if lang else d.get("datatype")
+        return Term("literal", d["value"], None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype, lang)
+    return Term(kind, d["value"])
+
+
+def from_json(text: str | dict) -> ResultSet:
+    data = json.loads(text) if isinstance(text, str) else text
+    variables = data["head"].get("vars", [])
+    return ResultSet(variables, [tuple(term_from_json(b[v]) if v in b else None for v in variables)
+                                 for b in data["results"]["bindings"]])
+
+
+# --- SPARQL Query Results XML --------------------------------------------------------
+
+def to_xml(rs: ResultSet) -> str:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+    out += [f"    <variable name={quoteattr(v)}/>" for v in rs.variables]
+    out += ["  </head>", "  <results>"]
+    for row in rs.rows:
+        out.append("    <result>")
+        for v, t in zip(rs.variables, row):
+            if t is None:
+                continue
+            if t.kind == "uri":
+                inner = f"<uri>{escape(t.value)}</uri>"
+            elif t.kind == "bnode":
+                inner = f"<bnode>{escape(t.value)}</bnode>"
+            elif t.lang:
+                inner = f"<literal xml:lang={quoteattr(t.lang)}>{escape(t.value)}</literal>"
+            elif t.datatype:
+                inner = f"<literal datatype={quoteattr(t.datatype)}>{escape(t.value)}</literal>"
+            else:
+                inner = f"<literal>{escape(t.value)}</literal>"
+            out.append(f"      <binding name={quoteattr(v)}>{inner}</binding>")
+        out.append("    </result>")
+    out += ["  </results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+# --- SPARQL 1.1 CSV and TSV ----------------------------------------------------------
+
+def to_csv(rs: ResultSet) -> str:
+    """CSV: values only (no types), RFC 4180 quoting, CRLF line ends."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(rs.variables)
+    for row in rs.rows:
+        w.writerow(["" if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value) for t in row])
+    return buf.getvalue()
+
+
+def _tsv_term(t: Term | None) -> str:
+    if t is None:
+        return ""
+    if t.kind == "literal" and t.datatype in NUMERIC and re.fullmatch(r"[+-]?[0-9.eE+-]+", t.value):
+        return t.value                  # numbers may be written bare (Turtle shorthand)
+    return t.n3()
+
+
+def to_tsv(rs: ResultSet) -> str:
+    """TSV: ?var header, terms in Turtle syntax, LF line ends."""
+    lines = ["\t".join(f"?{v}" for v in rs.variables)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in rs.rows]
+    return "\n".join(lines) + "\n"
+
+
+# --- terminal table ----------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
+               0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _cell(t: Term | None, prefixes: dict[str, str]) -> str:
+    if t is None:
+        return ""
+    if t.kind == "uri":
+        for p, ns in prefixes.items():
+            if t.value.startswith(ns) and len(t.value) > len(ns):
+                return f"{p}:{t.value[len(ns):]}"
+    return t.value.replace("\n", " ")
+
+
+def to_table(rs: ResultSet, prefixes: dict[str, str] | None = None, max_width: int = 60) -> str:
+    prefixes = prefixes or {}
+    header = list(rs.variables)
+    body = [[_cell(t, prefixes) for t in row] for row in rs.rows]
+
+    def clip(s: str) -> str:
+        if display_width(s) <= max_width:
+            return s
+        out, w = "", 0
+        for c in s:
+            cw = display_width(c)
+            if w + cw > max_width - 1:
+                return out + "…"
+            out += c
+            w += cw
+        return out
+    body = [[clip(c) for c in row] for row in body]
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in body]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return " │ ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths)).rstrip()
+    out = [line(header), "─┼─".join("─" * w for w in widths)]
+    out += [line(r) for r in body]
+    out.append(f"({len(rs.rows)} row{'s' if len(rs.rows) != 1 else ''}{', truncated' if rs.truncated else ''})")
+    return "\n".join(out) + "\n"
+
+
+FORMATS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values", "table": "text/plain",
+}
+
+
+def render(rs: ResultSet, fmt: str, prefixes: dict[str, str] | None = None) -> str:
+    if fmt == "table":
+        return to_table(rs, prefixes)
+    return FORMATS[fmt](rs)

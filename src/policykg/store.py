@@ -1,0 +1,267 @@
+"""One query interface, two backends: an embedded pyoxigraph store (the
+default) and a remote SPARQL 1.1 endpoint reached through SPARQLWrapper.
+
+Parameters are bound as RDF terms: each value is serialized as an escaped
+N-Triples term into a `VALUES` block placed at the head of the query's WHERE
+group, so user text can never change the query's shape. (pyoxigraph's own
+substitutions only bind projected variables, and a remote endpoint has no
+binding API at all; one mechanism for both keeps their answers identical.)
+"""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import resources
+from .iris import PREFIXES
+from .results import XSD_STRING, ResultSet, Term
+
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+class QueryError(ValueError):
+    """A query that cannot run: says what and, for syntax errors, where."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        self.message, self.line, self.column = message, line, column
+        where = f"line {line}, column {column}: " if line is not None else ""
+        super().__init__(where + message)
+
+
+# --- a small SPARQL lexer: enough to find keywords and braces outside strings ---------
+
+_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+  | (?P<brace>[{}])
+  | (?P<other>\S)
+''', re.X | re.S)
+
+
+def _tokens(query: str) -> Iterable[tuple[str, str, int]]:
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup
+        if kind != "comment":
+            yield kind, m.group(), m.start()
+
+
+@lru_cache(maxsize=1024)
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT, DESCRIBE, or the update keyword the query starts with."""
+    for kind, text, _ in _tokens(query):
+        upper = text.upper()
+        if kind == "word" and (upper in FORMS or upper in UPDATE_KEYWORDS):
+            return upper
+    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+@lru_cache(maxsize=1024)
+def where_brace(query: str) -> int:
+    """Offset of the `{` that opens the query's (outermost) WHERE group."""
+    depth, form, seen_where = 0, None, False
+    for kind, text, at in _tokens(query):
+        upper = text.upper() if kind == "word" else ""
+        if depth == 0 and form is None and upper in FORMS:
+            form = upper
+        elif depth == 0 and upper == "WHERE":
+            seen_where = True
+        elif kind == "brace":
+            if text == "{":
+                # CONSTRUCT { template } WHERE { … }: the template is not the WHERE group
+                if depth == 0 and (seen_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                    return at
+                depth += 1
+            else:
+                depth -= 1
+    raise QueryError("the query has no WHERE group to bind parameters in")
+
+
+def bind(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """The query with each binding fixed by a VALUES block of escaped terms."""
+    if not bindings:
+        return query
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"not a variable name: {name!r}")
+    names = sorted(bindings)
+    block = (f" VALUES ({' '.join('?' + n for n in names)}) "
+             f"{{ ({' '.join(bindings[n].n3() for n in names)}) }} ")
+    at = where_brace(query) + 1
+    return query[:at] + block + query[at:]
+
+
+def prologue(prefixes: Mapping[str, str] | None = None) -> str:
+    prefixes = prefixes if prefixes is not None else {p: str(ns) for p, ns in PREFIXES.items()}
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
+
+
+def check_read_only(query: str) -> str:
+    form = query_form(query)
+    if form in UPDATE_KEYWORDS:
+        raise QueryError(f"{form} is an update; this store is read-only and answers queries only")
+    return form
+
+
+@dataclass
+class Triple:
+    subject: Term
+    predicate: Term
+    object: Term
+
+
+class Store(ABC):
+    """Answers SPARQL queries; `prefixes` are declared for every query it runs."""
+
+    prefixes: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
+
+    def with_prologue(self, query: str) -> str:
+        return prologue(self.prefixes) + query
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> ResultSet:
+        result = self.run(query, bindings)
+        if not isinstance(result, ResultSet):
+            raise QueryError("not a SELECT query")
+        return result
+
+    def run(self, query: str, bindings: Mapping[str, Term] | None = None
+            ) -> ResultSet | bool | list[Triple]:
+        """SELECT → ResultSet, ASK → bool, CONSTRUCT/DESCRIBE → triples."""
+        form = check_read_only(query)
+        return self._run(form, self.with_prologue(bind(query, bindings)))
+
+    @abstractmethod
+    def _run(self, form: str, query: str) -> ResultSet | bool | list[Triple]: ...
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph in memory, loaded with the ontology, vocabularies, registries and data."""
+
+    def __init__(self, files: Iterable[Path] | None = None):
+        import pyoxigraph as ox
+        self._ox = ox
+        self._named, self._literal, self._blank = ox.NamedNode, ox.Literal, ox.BlankNode
+        self._datatypes: dict = {}
+        self.store = ox.Store()
+        self.files = list(files) if files is not None else default_files()
+        for f in self.files:
+            try:
+                self.store.load(path=str(f), format=ox.RdfFormat.from_extension(Path(f).suffix[1:]))
+            except SyntaxError as e:
+                raise QueryError(f"{f}: {e}") from None
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def _term(self, t, _new=tuple.__new__) -> Term | None:
+        """pyoxigraph term → Term; on the hot path of every result row, hence
+        the type dispatch by identity and tuple.__new__ (no keyword handling)."""
+        cls = type(t)
+        if cls is self._named:
+            return _new(Term, ("uri", t.value, None, None))
+        if cls is self._literal:
+            lang = t.language
+            if lang:
+                return _new(Term, ("literal", t.value, None, lang))
+            dt = t.datatype
+            name = self._datatypes.get(dt)
+            if name is None:
+                name = self._datatypes[dt] = "" if dt.value == XSD_STRING else dt.value
+            return _new(Term, ("literal", t.value, name or None, None))
+        if t is None:
+            return None
+        if cls is self._blank:
+            return Term("bnode", t.value)
+        return Term("literal", str(t))
+
+    def _run(self, form: str, query: str):
+        try:
+            result = self.store.query(query)
+        except SyntaxError as e:
+            m = _ERROR_AT.match(str(e))
+            if m:
+                # report positions in the query as the user wrote it, not with our prologue
+                line = int(m[1]) - prologue(self.prefixes).count("\n")
+                raise QueryError(_short(m[3]), max(line, 1), int(m[2])) from None
+            raise QueryError(str(e)) from None
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(str(e)) from None
+        if form == "ASK":
+            return bool(result)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return [Triple(self._term(t.subject), self._term(t.predicate), self._term(t.object))
+                    for t in result]
+        variables = [v.value for v in result.variables]
+        term = self._term
+        columns = range(len(variables))
+        return ResultSet(variables, [tuple([term(sol[i]) for i in columns]) for sol in result])
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint, through SPARQLWrapper."""
+
+    def __init__(self, endpoint: str, timeout: int = 30):
+        if not re.match(r"^https?://", endpoint):
+            raise QueryError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def _run(self, form: str, query: str):
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper, N3
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        sw = SPARQLWrapper(self.endpoint)
+        sw.setMethod(POST)
+        sw.setTimeout(self.timeout)
+        sw.setQuery(query)
+        try:
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                sw.setReturnFormat(N3)
+                from rdflib import Graph
+                g = sw.queryAndConvert()
+                g = g if isinstance(g, Graph) else Graph().parse(data=g, format="turtle")
+                return [Triple(*(_rdflib_term(x) for x in t)) for t in g]
+            sw.setReturnFormat(JSON)
+            data = sw.queryAndConvert()
+        except SPARQLWrapperException as e:
+            raise QueryError(f"{self.endpoint}: {e}") from None
+        except OSError as e:
+            raise QueryError(f"{self.endpoint}: cannot reach the endpoint: {e}") from None
+        if form == "ASK":
+            return bool(data.get("boolean"))
+        from .results import from_json
+        return from_json(data)
+
+
+def _short(message: str, limit: int = 160) -> str:
+    """The parser's message on one line; its lists of expected tokens run long."""
+    first = message.strip().split("\n", 1)[0]
+    return first if len(first) <= limit else first[:limit] + "…"
+
+
+def _rdflib_term(t) -> Term:
+    from rdflib import BNode, Literal, URIRef
+    if isinstance(t, URIRef):
+        return Term("uri", str(t))
+    if isinstance(t, BNode):
+        return Term("bnode", str(t))
+    if isinstance(t, Literal):
+        dt = str(t.datatype) if t.datatype else None
+        return Term("literal", str(t), None if t.language or dt and dt.endswith("#string") else dt, t.language)
+    raise TypeError(t)
+
+
+def default_files() -> list[Path]:
+    """What the embedded store serves: ontology, vocabularies, registries, data."""
+    return resources.ontology_files() + resources.registry_files() + [resources.default_output()]
+
+
+def open_store(endpoint: str | None = None, files: Iterable[Path] | None = None) -> Store:
+    """The embedded store over the shipped files, or a remote endpoint."""
+    return RemoteStore(endpoint) if endpoint else EmbeddedStore(files)
