@@ -126,3 +126,14 @@ def test_wheel_ships_the_resource_folders(tmp_path):
                    "policykg/_resources/data/source/zhangye-2021-9.txt",
                    "policykg/_resources/data/registry/bodies.ttl"):
         assert needed in names
+
+
+def test_regression_unregistered_document_series_still_builds(tmp_path):
+    """A notice whose 机关代字 has no registered series used to fail validation:
+    it was linked to a series node that had no code or slug."""
+    from pathlib import Path
+    notice = Path(__file__).parent / "fixtures" / "notices" / "other-genre.txt"
+    result = build(notice, tmp_path / "o.ttl")
+    assert result.report.conforms
+    assert any("no document series registered for the code 示例市促进办发" in w for w in result.warnings)
+    assert not list(result.graph.objects(None, PKG.inSeries))

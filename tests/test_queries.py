@@ -217,3 +217,32 @@ def test_front_matter_errors(tmp_path):
     bad.write_text('# ---\n# title = { zh = "x" }\n# ---\nSELECT * WHERE {}\n', encoding="utf-8")
     with pytest.raises(FrontMatterError, match="description"):
         parse_saved_query(bad)
+
+
+def test_measure_text(store):
+    rs = run(store, "measure-text", number="（十六）")
+    row = rs.dicts()[0]
+    assert row["part"].value == "进一步完善融资支持促进制度"
+    assert "将平均担保费率降至1.5%以下" in row["text"].value
+
+
+def test_unresolved_names_is_empty_on_the_shipped_data(store):
+    assert run(store, "unresolved-names").rows == []
+
+
+def test_queries_on_a_notice_of_another_style(tmp_path):
+    """Lead and supporting bodies, and names the registry lacks, from the other-genre fixture."""
+    from pathlib import Path
+
+    from policykg import resources
+    from policykg.pipeline import build
+    out = tmp_path / "other.ttl"
+    build(Path(__file__).parent / "fixtures" / "notices" / "other-genre.txt", out)
+    other = open_store(files=resources.ontology_files() + resources.registry_files() + [out])
+    rs = run(other, "departments-of-measure", number="1")
+    assert [(r[0].value.removeprefix(BODY), r[2].value) for r in rs.rows] == [
+        ("zhangye-miit", "lead"), ("zhangye-finance", "supporting")]
+    unresolved = run(other, "unresolved-names")
+    found = [(r[1].value, r[2] and int(r[2].value)) for r in unresolved.rows]
+    assert ("市数据局", 3) in found
+    assert ("市直各部门", None) in found          # a recipient: named by the notice, not a measure

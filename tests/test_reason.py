@@ -9,7 +9,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from policykg import reason as reason_module
 from policykg.iris import PKG
-from policykg.reason import ReasonerUnavailable, projection, reason, reason_file
+from policykg.reason import ReasonerUnavailable, materialise, projection, reason, reason_file
 from policykg.validate import context_graph, load_rdf, ontology_graph
 from policykg import resources
 
@@ -111,3 +111,15 @@ def test_cli_reason_exit_codes(tmp_path):
                           capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
     assert "MeasureWithTarget" in out.read_text(encoding="utf-8")
+
+
+def test_owl2_rl_materialisation_agrees_with_hermit_on_defined_classes(shipped, report):
+    rl = materialise(shipped)
+    assert rl.consistent
+    for cls in EXPECTED_BY_SPARQL:
+        assert rl.members(cls) == report.members(cls), cls
+
+
+def test_owl2_rl_flags_disjoint_types():
+    rl = reason_file(FIXTURES / "inconsistent" / "disjoint-ranks.ttl", engine="owlrl")
+    assert not rl.consistent and "two-ranks" in rl.diagnosis[0]

@@ -108,7 +108,9 @@ def validate(file: Path | None, fmt: str) -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--export", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the inferred triples to this Turtle file.")
-def reason(file: Path | None, export: Path | None) -> None:
+@click.option("--engine", type=click.Choice(["hermit", "owlrl"]), default="hermit", show_default=True,
+              help="hermit: OWL 2 DL, checks consistency; owlrl: OWL 2 RL materialisation, for corpora.")
+def reason(file: Path | None, export: Path | None, engine: str) -> None:
     """Run HermiT over a graph (default: data/measures.ttl) with the ontology.
 
     Reports consistency, unsatisfiable classes and what was inferred; exits 1
@@ -116,7 +118,7 @@ def reason(file: Path | None, export: Path | None) -> None:
     """
     from .reason import ReasonerUnavailable, reason_file
     try:
-        report = reason_file(file or resources.default_output())
+        report = reason_file(file or resources.default_output(), engine)
     except InputError as e:
         fail(str(e))
     except ReasonerUnavailable as e:

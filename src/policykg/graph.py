@@ -134,7 +134,10 @@ class GraphBuilder:
         self.add(d, PKG.noticeTitle, zh(h.notice_title))
         self.add(d, PKG.documentNumber, Literal(h.doc_number.text))
         self.add(d, PKG.dateIssued, Literal(h.date, datatype=XSD.date))
-        self.add(d, PKG.inSeries, iris.PREFIXES["series"][self.registry.series.get(h.code, h.code)])
+        if h.code in self.registry.series:
+            # an unregistered series gets no node: it would be a DocumentSeries
+            # without the code and slug the shapes require
+            self.add(d, PKG.inSeries, iris.PREFIXES["series"][self.registry.series[h.code]])
         self.add(d, iris.DCTERMS.source, src)
         self.add(d, PKG.textSpan, self.span(h.doc_number))
         self.add(d, PKG.titleSpan, self.span(h.title_span))
