@@ -137,3 +137,13 @@ def test_no_blank_nodes_and_stable_iris(graph):
     from rdflib import BNode
     assert not any(isinstance(t, BNode) for triple in graph for t in triple)
     assert (measure(35), RDF.type, PKG.Measure) in graph
+
+
+def test_literal_facts_point_at_their_words(graph):
+    def exact(s, p):
+        return str(graph.value(graph.value(s, p), OA.exact))
+    assert exact(DOC, PKG.dateSpan) == "2021年7月1日"
+    assert exact(DOC, PKG.textSpan) == "张促中民办发〔2021〕9号"
+    assert exact(DOC, PKG.noticeTitleSpan).replace("\n", "") == str(graph.value(DOC, PKG.noticeTitle))
+    assert exact(measure(21), PKG.headingSpan) == "（二十一）健全支持中小企业“专精特新”发展机制"
+    assert exact(URIRef(f"{DOC}/part/7"), PKG.headingSpan) == "七、强化中小企业发展组织保障制度"

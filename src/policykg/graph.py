@@ -141,6 +141,9 @@ class GraphBuilder:
         self.add(d, iris.DCTERMS.source, src)
         self.add(d, PKG.textSpan, self.span(h.doc_number))
         self.add(d, PKG.titleSpan, self.span(h.title_span))
+        self.add(d, PKG.dateSpan, self.span(h.date_span))
+        first, last = h.notice_title_spans[0], h.notice_title_spans[-1]
+        self.add(d, PKG.noticeTitleSpan, self.span(Span.of(self.source_text, first.start, last.end)))
         issuer = self.body(h.issuer, h.issuer_spans[0])
         self.add(d, PKG.issuedBy, issuer)
         self.mention(d, "issuer", 1, Span(h.issuer_spans[0].start, h.issuer_spans[-1].end,
@@ -171,6 +174,7 @@ class GraphBuilder:
             self.add(p, RDFS.label, zh(part.heading.text))
             self.add(p, RDFS.label, en(f"Part {part.number}"))
             self.add(p, PKG.titleSpan, self.span(part.title))
+            self.add(p, PKG.headingSpan, self.span(part.heading))
             end = part.measures[-1].text if part.measures else part.heading
             self.add(p, PKG.textSpan, self.span(Span.of(self.source_text, part.heading.start, end.end)))
             for m in part.measures:
@@ -191,6 +195,7 @@ class GraphBuilder:
         self.add(mi, RDFS.label, en(f"Measure {m.number}"))
         self.add(mi, PKG.text, zh(m.text.text))
         self.add(mi, PKG.titleSpan, self.span(m.title))
+        self.add(mi, PKG.headingSpan, self.span(m.heading))
         self.add(mi, PKG.textSpan, self.span(m.text))
         self.responsibility(mi, m.responsibility, own=True)
         if m.implementers is not None:
