@@ -221,17 +221,42 @@ def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
     _emit(result, fmt, store)
 
 
+host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+port_option = click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+
+
+def _serve(host: str, port: int) -> None:
+    import waitress
+
+    from .web import create_app
+    click.echo(f"serving on http://{host}:{port}/ (SPARQL: /sparql; Ctrl-C stops)")
+    waitress.serve(create_app(), host=host, port=port, threads=4)
+
+
+@main.command()
+@host_option
+@port_option
+def serve(host: str, port: int) -> None:
+    """Serve the pages, saved queries, linked data and /sparql with waitress."""
+    _serve(host, port)
+
+
 @main.command()
 @source_option
 @out_option
-def run(source: Path | None, out: Path | None) -> None:
-    """Build and validate the graph, then print its summary."""
+@click.option("--no-serve", is_flag=True, help="Stop after building and validating.")
+@host_option
+@port_option
+def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: int) -> None:
+    """Build and validate the graph, print its summary, then serve it."""
     result = _build(source, out, True)
     print_warnings(result.warnings)
     report = result.report
     click.echo(f"validation: {'conforms' if report.conforms else 'does NOT conform'} "
                f"({len(report.violations)} violations, {len(report.warnings)} warnings)")
     print_summary(summarize(result.graph), result.written)
+    if not no_serve:
+        _serve(host, port)
 
 
 if __name__ == "__main__":

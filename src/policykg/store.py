@@ -10,6 +10,7 @@ binding API at all; one mechanism for both keeps their answers identical.)
 from __future__ import annotations
 
 import re
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from .results import XSD_STRING, ResultSet, Term
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+class QueryTimeout(RuntimeError):
+    """The query ran past its time limit."""
 
 
 class QueryError(ValueError):
@@ -40,6 +45,8 @@ _TOKEN = re.compile(r'''
     (?P<comment>\#[^\n]*)
   | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
+  | (?P<pname>[A-Za-z_][\w.-]*:[\w.%-]*|:[\w.%-]*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
   | (?P<brace>[{}])
   | (?P<other>\S)
@@ -131,14 +138,20 @@ class Store(ABC):
             raise QueryError("not a SELECT query")
         return result
 
-    def run(self, query: str, bindings: Mapping[str, Term] | None = None
-            ) -> ResultSet | bool | list[Triple]:
-        """SELECT → ResultSet, ASK → bool, CONSTRUCT/DESCRIBE → triples."""
+    def run(self, query: str, bindings: Mapping[str, Term] | None = None, *,
+            limit: int | None = None, timeout: float | None = None) -> ResultSet | bool | list[Triple]:
+        """SELECT → ResultSet, ASK → bool, CONSTRUCT/DESCRIBE → triples.
+
+        `limit` caps the rows (or triples) returned, marking a ResultSet as
+        truncated; `timeout` (seconds) raises QueryTimeout.
+        """
         form = check_read_only(query)
-        return self._run(form, self.with_prologue(bind(query, bindings)))
+        deadline = None if timeout is None else time.monotonic() + timeout
+        return self._run(form, self.with_prologue(bind(query, bindings)), limit, deadline)
 
     @abstractmethod
-    def _run(self, form: str, query: str) -> ResultSet | bool | list[Triple]: ...
+    def _run(self, form: str, query: str, limit: int | None, deadline: float | None
+             ) -> ResultSet | bool | list[Triple]: ...
 
 
 class EmbeddedStore(Store):
@@ -181,7 +194,7 @@ class EmbeddedStore(Store):
             return Term("bnode", t.value)
         return Term("literal", str(t))
 
-    def _run(self, form: str, query: str):
+    def _run(self, form: str, query: str, limit: int | None, deadline: float | None):
         try:
             result = self.store.query(query)
         except SyntaxError as e:
@@ -195,13 +208,35 @@ class EmbeddedStore(Store):
             raise QueryError(str(e)) from None
         if form == "ASK":
             return bool(result)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            return [Triple(self._term(t.subject), self._term(t.predicate), self._term(t.object))
-                    for t in result]
-        variables = [v.value for v in result.variables]
         term = self._term
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            triples = []
+            for t in _bounded(result, limit, deadline):
+                triples.append(Triple(term(t.subject), term(t.predicate), term(t.object)))
+            return triples
+        variables = [v.value for v in result.variables]
         columns = range(len(variables))
-        return ResultSet(variables, [tuple([term(sol[i]) for i in columns]) for sol in result])
+        if limit is None and deadline is None:
+            return ResultSet(variables, [tuple([term(sol[i]) for i in columns]) for sol in result])
+        rows = [tuple([term(sol[i]) for i in columns]) for sol in _bounded(result, limit, deadline)]
+        truncated = limit is not None and len(rows) > limit
+        return ResultSet(variables, rows[:limit] if truncated else rows, truncated)
+
+
+def _bounded(iterator, limit: int | None, deadline: float | None):
+    """Items of a lazy result, one past the limit (to tell truncation), within a deadline.
+
+    pyoxigraph evaluates lazily, so the clock is checked between solutions; a
+    single step that runs long (a large aggregate) is only caught after it.
+    """
+    for n, item in enumerate(iterator):
+        if deadline is not None and n % 64 == 0 and time.monotonic() > deadline:
+            raise QueryTimeout("the query ran past its time limit")
+        yield item
+        if limit is not None and n >= limit:
+            return
+    if deadline is not None and time.monotonic() > deadline:
+        raise QueryTimeout("the query ran past its time limit")
 
 
 class RemoteStore(Store):
@@ -213,7 +248,7 @@ class RemoteStore(Store):
         self.endpoint = endpoint
         self.timeout = timeout
 
-    def _run(self, form: str, query: str):
+    def _run(self, form: str, query: str, limit: int | None, deadline: float | None):
         from SPARQLWrapper import JSON, POST, SPARQLWrapper, N3
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
         sw = SPARQLWrapper(self.endpoint)

@@ -1,0 +1,54 @@
+"""The Flask front end: an app factory and one blueprint per concern.
+
+    pages        home, document, entity pages (HTML)
+    linked_data  /id/… with content negotiation and suffix URLs
+    sparql       the SPARQL 1.1 Protocol endpoint, read-only and bounded
+    saved        the saved-query gallery, forms and .csv/.tsv/.json twins
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask
+
+from .. import resources
+from ..store import EmbeddedStore, default_files
+
+DEFAULTS = {
+    "PUBLIC_BASE": "https://w3id.org/policykg/id/",   # the IRI base of the data
+    "SPARQL_TIMEOUT": 10.0,                            # seconds per query
+    "SPARQL_ROW_LIMIT": 10_000,                        # rows (or triples) per answer
+    "SPARQL_MAX_QUERY": 20_000,                        # characters per query
+    "POLICYKG_FILES": None,                            # None: the shipped dataset
+}
+
+
+def data_hash(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(resources.path("web", "templates")),
+                static_folder=str(resources.path("web", "static")))
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("POLICYKG")
+    if test_config:
+        app.config.from_mapping(test_config)
+    files = [Path(f) for f in (app.config["POLICYKG_FILES"] or default_files())]
+    app.extensions["policykg"] = {
+        "store": EmbeddedStore(files),
+        "etag": data_hash(files)[:32],
+        "files": files,
+    }
+    from . import linked_data, pages, saved, sparql
+    from .i18n import install
+    install(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(linked_data.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(saved.bp)
+    return app

@@ -1,0 +1,53 @@
+"""Interface strings in Chinese first, English beside them; ?lang=en switches labels, not data."""
+from __future__ import annotations
+
+from flask import Flask, request
+
+STRINGS = {
+    "title": ("政策知识图谱", "Policy knowledge graph"),
+    "home": ("首页", "Home"),
+    "document": ("文件", "Document"),
+    "queries": ("常用查询", "Saved queries"),
+    "sparql": ("SPARQL 查询端点", "SPARQL endpoint"),
+    "measure": ("措施", "Measure"),
+    "measures": ("措施", "Measures"),
+    "part": ("部分", "Part"),
+    "responsible": ("责任单位", "Responsible bodies"),
+    "implementers": ("组织实施单位", "Implementing bodies"),
+    "cites": ("引用文件", "Cited documents"),
+    "targets": ("量化指标", "Quantitative targets"),
+    "instruments": ("政策工具", "Policy instruments"),
+    "groups": ("目标群体", "Target groups"),
+    "text": ("原文", "Text"),
+    "previous": ("上一项", "Previous"),
+    "next": ("下一项", "Next"),
+    "properties": ("属性", "Properties"),
+    "downloads": ("下载", "Downloads"),
+    "run": ("查询", "Run"),
+    "results": ("结果", "Results"),
+    "rows": ("行", "rows"),
+    "truncated": ("结果已截断", "results truncated"),
+    "source": ("原文文件", "Source file"),
+    "counts": ("统计", "Counts"),
+    "dumps": ("数据下载", "Data dumps"),
+    "switch": ("English", "中文"),
+    "variants": ("名称写法", "Names as written"),
+    "co_responsible": ("共同负责的单位", "Co-responsible bodies"),
+    "citing": ("引用它的措施", "Measures citing it"),
+    "error": ("错误", "Error"),
+}
+
+
+def lang() -> str:
+    return "en" if request.args.get("lang") == "en" else "zh"
+
+
+def t(key: str) -> str:
+    zh, en = STRINGS[key]
+    return en if lang() == "en" else zh
+
+
+def install(app: Flask) -> None:
+    @app.context_processor
+    def helpers():
+        return {"t": t, "lang": lang()}

@@ -1,0 +1,78 @@
+"""/id/…: every IRI of the data, served by content negotiation (HTML, Turtle,
+JSON-LD, RDF/XML, N-Triples; `Vary: Accept`) or by an explicit suffix
+(.ttl .jsonld .rdf .nt), with an ETag derived from the data."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from rdflib import Graph
+
+from ..iris import PREFIXES
+from ..results import Term
+from .pages import render_entity, store
+from .sparql import GRAPH_TYPES, graph_of
+
+bp = Blueprint("linked_data", __name__)
+
+SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".rdf": "application/rdf+xml",
+            ".nt": "application/n-triples"}
+OFFERED = ["text/html", "application/xhtml+xml", *GRAPH_TYPES]
+
+# The entity and the nodes it owns (IRIs below its own: mentions, targets, parts).
+DESCRIBE = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { ?this ?p ?o . BIND (?this AS ?s) }
+  UNION
+  { ?this ?link ?s . FILTER (isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?this), "/"))) ?s ?p ?o }
+}"""
+
+
+def graph_for(iri: str) -> Graph:
+    g = graph_of(store().run(DESCRIBE, {"this": Term.iri(iri)}))
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+@bp.route("/id/<path:path>")
+def resource(path: str):
+    etag = current_app.extensions["policykg"]["etag"]
+    mime = None
+    for suffix, media in SUFFIXES.items():
+        if path.endswith(suffix):
+            path, mime = path[: -len(suffix)], media
+            break
+    iri = current_app.config["PUBLIC_BASE"] + path
+    try:
+        Term.iri(iri)
+    except ValueError:
+        abort(404)
+    if mime is None:
+        mime = request.accept_mimetypes.best_match(OFFERED, default="text/html")
+    if request.if_none_match.contains(etag + mime.replace("/", "-")):
+        resp = Response(status=304)
+    elif mime in ("text/html", "application/xhtml+xml"):
+        resp = Response(render_entity(iri), mimetype="text/html")
+    else:
+        g = graph_for(iri)
+        if len(g) == 0:
+            abort(404)
+        resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
+    resp.set_etag(etag + mime.replace("/", "-"))
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+@bp.route("/dump.<fmt>")
+def dump(fmt: str):
+    """The whole dataset: ontology, vocabularies, registries and data."""
+    media = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}.get(fmt)
+    if media is None:
+        abort(404)
+    g = Graph()
+    for f in current_app.extensions["policykg"]["files"]:
+        g.parse(f)
+    resp = Response(g.serialize(format=GRAPH_TYPES[media]), mimetype=media)
+    resp.headers["Content-Disposition"] = f'attachment; filename="policykg.{fmt}"'
+    resp.set_etag(current_app.extensions["policykg"]["etag"] + fmt)
+    return resp.make_conditional(request)

@@ -1,0 +1,131 @@
+"""HTML pages: home, and a page for every entity of the data."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, current_app, render_template, url_for
+
+from ..results import Term
+from ..summary import COUNTS
+from .i18n import lang
+
+bp = Blueprint("pages", __name__)
+
+PKG = "https://w3id.org/policykg/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def store():
+    return current_app.extensions["policykg"]["store"]
+
+
+def local_path(iri: str) -> str | None:
+    """The app's URL for an IRI of the data, or None for outside IRIs."""
+    base = current_app.config["PUBLIC_BASE"]
+    if iri.startswith(base):
+        return url_for("linked_data.resource", path=iri[len(base):])
+    return None
+
+
+def label_of(iri: str) -> str:
+    """The label in the current language (zh first), else the IRI's last segment."""
+    rows = store().select("SELECT ?l WHERE { ?x skos:prefLabel|rdfs:label ?l }", {"x": Term.iri(iri)}).rows
+    by_lang = {}
+    for (l,) in rows:
+        by_lang.setdefault((l.lang or "").split("-")[0], l.value)
+    return by_lang.get(lang()) or by_lang.get("zh") or by_lang.get("") or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def describe(iri: str) -> list[tuple[str, Term]]:
+    rows = store().select("SELECT ?p ?o WHERE { ?x ?p ?o } ORDER BY ?p ?o", {"x": Term.iri(iri)}).rows
+    return [(p.value, o) for p, o in rows]
+
+
+def incoming(iri: str, limit: int = 300) -> list[tuple[str, str]]:
+    rows = store().select(f"SELECT ?s ?p WHERE {{ ?s ?p ?x FILTER (?p != pkg:denotes) }} ORDER BY ?p ?s LIMIT {limit}",
+                          {"x": Term.iri(iri)}).rows
+    return [(s.value, p.value) for s, p in rows if s.kind == "uri"]
+
+
+def value_view(o: Term) -> dict:
+    if o.kind == "uri":
+        return {"iri": o.value, "href": local_path(o.value), "label": label_of(o.value)}
+    return {"text": o.value, "lang": o.lang, "datatype": o.datatype}
+
+
+def jsonld_of(iri: str) -> str:
+    from .linked_data import graph_for
+    data = json.loads(graph_for(iri).serialize(format="json-ld"))
+    return data
+
+
+@bp.route("/")
+def home():
+    s = store()
+    counts = {name: int(s.select(q).rows[0][0].value) for name, q in COUNTS.items()}
+    doc = s.select("SELECT ?d ?n ?t ?date ?issuer ?src ?sha ?path WHERE { ?d a pkg:PolicyDocument ; "
+                   "pkg:documentNumber ?n ; pkg:title ?t ; pkg:dateIssued ?date ; pkg:issuedBy ?issuer ; "
+                   "dct:source ?src . ?src pkg:sha256 ?sha ; pkg:path ?path } ORDER BY ?d").dicts()
+    docs = [{"href": local_path(d["d"].value), "number": d["n"].value, "title": d["t"].value,
+             "date": d["date"].value, "issuer": label_of(d["issuer"].value), "sha256": d["sha"].value,
+             "path": d["path"].value} for d in doc]
+    return render_template("home.html", docs=docs, counts=counts)
+
+
+def measure_view(iri: str) -> dict:
+    s = store()
+    x = {"x": Term.iri(iri)}
+    head = s.select("SELECT ?n ?numeral ?title ?text ?start ?part ?doc WHERE { ?x pkg:number ?n ; "
+                    "pkg:numeral ?numeral ; pkg:title ?title ; pkg:text ?text ; pkg:textSpan/oa:start ?start ; "
+                    "pkg:inPart ?part ; pkg:inDocument ?doc }", x).dicts()
+    if not head:
+        abort(404)
+    h = head[0]
+    mentions = s.select("SELECT ?m ?s ?e ?o ?p WHERE { ?x pkg:hasMention ?m . ?m oa:start ?s ; oa:end ?e ; "
+                        "pkg:denotes ?o ; pkg:forProperty ?p } ORDER BY ?s", x).rows
+    text, start = h["text"].value, int(h["start"].value)
+    segments, at = [], 0
+    for _, ms, me, o, p in mentions:
+        a, b = int(ms.value) - start, int(me.value) - start
+        if a < at or b > len(text) or a < 0:
+            continue                    # outside this text (a note from another measure) or overlapping
+        segments.append({"text": text[at:a]})
+        segments.append({"text": text[a:b], "href": local_path(o.value), "kind": p.value.rsplit("#", 1)[-1],
+                         "title": label_of(o.value)})
+        at = b
+    segments.append({"text": text[at:]})
+
+    def related(prop: str) -> list[dict]:
+        rows = s.select(f"SELECT DISTINCT ?o WHERE {{ ?x {prop} ?o }} ORDER BY ?o", x).rows
+        return [value_view(o) for (o,) in rows]
+    targets = s.select("SELECT ?label ?v ?u ?c WHERE { ?x pkg:hasTarget ?t . ?t rdfs:label ?label ; "
+                       "pkg:value ?v ; pkg:unit/skos:notation ?u ; pkg:comparator/skos:notation ?c "
+                       "FILTER (lang(?label) = 'zh') } ORDER BY ?label", x).dicts()
+    n = int(h["n"].value)
+    neighbours = s.select("SELECT ?m ?n WHERE { ?m pkg:inDocument ?doc ; pkg:number ?n "
+                          "FILTER (?n = ?before || ?n = ?after) }",
+                          {"doc": h["doc"], "before": Term.literal(str(n - 1), "http://www.w3.org/2001/XMLSchema#integer"),
+                           "after": Term.literal(str(n + 1), "http://www.w3.org/2001/XMLSchema#integer")}).rows
+    by_number = {int(num.value): local_path(m.value) for m, num in neighbours}
+    return {"number": n, "numeral": h["numeral"].value, "title": h["title"].value, "segments": segments,
+            "part": value_view(h["part"]), "document": value_view(h["doc"]),
+            "responsible": related("pkg:responsibleBody"), "implementers": related("pkg:implementingBody"),
+            "cites": related("pkg:cites") + related("pkg:plansDocument"),
+            "instruments": related("pkg:usesInstrument"), "groups": related("pkg:servesTargetGroup"),
+            "targets": [{k: v.value for k, v in t.items()} for t in targets],
+            "previous": by_number.get(n - 1), "next": by_number.get(n + 1)}
+
+
+def render_entity(iri: str):
+    props = describe(iri)
+    if not props:
+        abort(404)
+    types = [o.value for p, o in props if p == RDF_TYPE]
+    context = {"iri": iri, "label": label_of(iri), "types": [value_view(Term.iri(t)) for t in types],
+               "properties": [(value_view(Term.iri(p)), value_view(o)) for p, o in props if p != RDF_TYPE],
+               "incoming": [(value_view(Term.iri(p)), value_view(Term.iri(s))) for s, p in incoming(iri)],
+               "jsonld": jsonld_of(iri)}
+    if PKG + "Measure" in types:
+        return render_template("measure.html", m=measure_view(iri), **context)
+    return render_template("entity.html", **context)

@@ -1,0 +1,60 @@
+"""/queries: the saved-query gallery; /queries/NAME runs one with its form's
+parameters; /queries/NAME.csv, .tsv and .json (SPARQL JSON) are its twins."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from ..queries import ParameterError, load_queries, run_saved_query
+from ..results import MEDIA_TYPES, render
+from ..store import QueryError, QueryTimeout
+from .pages import local_path, store
+
+bp = Blueprint("saved", __name__)
+TWINS = {"csv", "tsv", "json", "xml"}
+
+
+@bp.route("/queries")
+def gallery():
+    return render_template("queries.html", queries=load_queries())
+
+
+def _params(query) -> dict[str, str]:
+    return {p.name: request.args[p.name] for p in query.parameters if request.args.get(p.name, "") != ""}
+
+
+@bp.route("/queries/<name>")
+def run(name: str):
+    fmt = None
+    for twin in TWINS:
+        if name.endswith("." + twin):
+            name, fmt = name[: -len(twin) - 1], twin
+    queries = load_queries()
+    if name not in queries:
+        abort(404)
+    query = queries[name]
+    unknown = sorted(set(request.args) - {p.name for p in query.parameters} - {"lang"})
+    if unknown:
+        return _error(query, f"unknown parameter {', '.join(unknown)}; accepted: {query.accepted()}", fmt)
+    params = _params(query)
+    missing = [p for p in query.parameters if p.required and p.name not in params and p.default is None]
+    if missing and fmt is None:
+        return render_template("query.html", q=query, values=params, result=None, error=None)
+    try:
+        result = run_saved_query(store(), query, params)
+    except (ParameterError, QueryError) as e:
+        return _error(query, str(e), fmt)
+    except QueryTimeout as e:
+        return _error(query, str(e), fmt, 503)
+    if fmt is not None:
+        resp = Response(render(result, fmt), mimetype=MEDIA_TYPES[fmt])
+        resp.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+        return resp
+    rows = [[{"text": t.value if t else "", "href": local_path(t.value) if t and t.kind == "uri" else None}
+             for t in row] for row in result.rows]
+    return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None)
+
+
+def _error(query, message: str, fmt: str | None, status: int = 400):
+    if fmt is not None:
+        return Response(message + "\n", status=status, mimetype="text/plain")
+    return render_template("query.html", q=query, values=request.args, result=None, error=message), status

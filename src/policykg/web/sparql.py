@@ -1,0 +1,173 @@
+"""/sparql: the SPARQL 1.1 Protocol for queries, read-only and bounded.
+
+GET ?query=, POST form, POST direct (application/sparql-query). Result
+formats by Accept (or ?format=): SPARQL JSON, XML, CSV, TSV; Turtle, JSON-LD,
+N-Triples or RDF/XML for CONSTRUCT and DESCRIBE. A GET without a query
+answers a SPARQL Service Description. Updates are refused; so are SERVICE,
+LOAD and FROM/FROM NAMED or dataset parameters naming anything but the local
+default graph, so a query can never make the server fetch a URL.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import BNode, Graph, Literal, URIRef
+
+from ..results import FORMATS, MEDIA_TYPES, render
+from ..store import UPDATE_KEYWORDS, QueryError, QueryTimeout, Triple, _tokens
+
+bp = Blueprint("sparql", __name__)
+
+SELECT_TYPES = {
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": "turtle", "application/ld+json": "json-ld",
+    "application/n-triples": "nt", "application/rdf+xml": "xml",
+}
+GRAPH_FORMAT_NAMES = {"turtle": "text/turtle", "ttl": "text/turtle", "jsonld": "application/ld+json",
+                      "json-ld": "application/ld+json", "nt": "application/n-triples",
+                      "rdf": "application/rdf+xml"}
+
+
+def problem(status: int, message: str, **extra) -> Response:
+    body = "\n".join([message] + [f"{k}: {v}" for k, v in extra.items()]) + "\n"
+    resp = Response(body, status=status, mimetype="text/plain")
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+def refused_feature(query: str) -> str | None:
+    """Why a query may not run here, or None."""
+    words = [text.upper() for kind, text, _ in _tokens(query) if kind == "word"]
+    for word in words:
+        if word in UPDATE_KEYWORDS - {"ADD"}:
+            return f"{word}: this endpoint is read-only; updates are refused"
+        if word == "SERVICE":
+            return "SERVICE: federated queries are refused; this endpoint never fetches other endpoints"
+    if "FROM" in words:
+        return "FROM / FROM NAMED: only the local default graph is served; a query cannot name other graphs"
+    return None
+
+
+def read_query() -> tuple[str | None, Response | None]:
+    if request.method == "POST":
+        ctype = (request.mimetype or "").lower()
+        if ctype == "application/sparql-update" or "update" in request.form:
+            return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
+        if ctype == "application/sparql-query":
+            return request.get_data(as_text=True), None
+        if ctype == "application/x-www-form-urlencoded":
+            return request.form.get("query"), None
+        return None, problem(415, f"POST a query as application/sparql-query or a form, not {ctype or 'nothing'}")
+    if "update" in request.args:
+        return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
+    return request.args.get("query"), None
+
+
+def service_description() -> Response:
+    base = request.base_url
+    g = Graph()
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    svc = URIRef(base)
+    g.bind("sd", sd)
+    g.add((svc, URIRef(sd + "endpoint"), svc))
+    g.add((svc, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(sd + "Service")))
+    g.add((svc, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                "Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
+        g.add((svc, URIRef(sd + "resultFormat"), URIRef(f"http://www.w3.org/ns/formats/{fmt}")))
+    dataset = BNode()
+    g.add((svc, URIRef(sd + "defaultDataset"), dataset))
+    g.add((dataset, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(sd + "Dataset")))
+    g.add((svc, URIRef("http://purl.org/dc/terms/description"),
+           Literal("policykg: read-only SPARQL 1.1 query endpoint; "
+                   f"{current_app.config['SPARQL_TIMEOUT']} s and {current_app.config['SPARQL_ROW_LIMIT']} rows "
+                   "per query; SERVICE, LOAD, FROM and updates are refused", lang="en")))
+    mime = request.accept_mimetypes.best_match(list(GRAPH_TYPES), default="text/turtle")
+    resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def graph_of(triples: list[Triple]) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add(tuple(_rdflib(x) for x in (t.subject, t.predicate, t.object)))
+    return g
+
+
+def _rdflib(term):
+    if term.kind == "uri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        resp = Response(status=204)
+        resp.headers.update({"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST",
+                             "Access-Control-Allow-Headers": "Content-Type, Accept"})
+        return resp
+    query, error = read_query()
+    if error is not None:
+        return error
+    if not query:
+        if request.method == "GET":
+            return service_description()
+        return problem(400, "no query: send query=… or a body of type application/sparql-query")
+    config = current_app.config
+    if len(query) > config["SPARQL_MAX_QUERY"]:
+        return problem(413, f"the query is longer than {config['SPARQL_MAX_QUERY']} characters")
+    if request.values.getlist("default-graph-uri") or request.values.getlist("named-graph-uri"):
+        return problem(400, "default-graph-uri / named-graph-uri: only the local default graph is served")
+    why = refused_feature(query)
+    if why:
+        return problem(403 if "read-only" in why else 400, why)
+    store = current_app.extensions["policykg"]["store"]
+    limit = config["SPARQL_ROW_LIMIT"]
+    try:
+        result = store.run(query, limit=limit, timeout=config["SPARQL_TIMEOUT"])
+    except QueryTimeout:
+        return problem(503, f"the query ran past the time limit of {config['SPARQL_TIMEOUT']} s")
+    except QueryError as e:
+        where = {"line": e.line, "column": e.column} if e.line is not None else {}
+        return problem(400, f"malformed query: {e.message}", **where)
+    if isinstance(result, list):
+        truncated = len(result) > limit
+        mime = _graph_mime()
+        g = graph_of(result[:limit])
+        resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
+    elif isinstance(result, bool):
+        import json
+        truncated = False
+        resp = Response(json.dumps({"head": {}, "boolean": result}), mimetype="application/sparql-results+json")
+    else:
+        truncated = result.truncated
+        fmt = _select_format()
+        resp = Response(render(result, fmt), mimetype=MEDIA_TYPES[fmt])
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Vary"] = "Accept"
+    if truncated:
+        resp.headers["X-Policykg-Truncated"] = f"true; limit={limit}"
+    return resp
+
+
+def _select_format() -> str:
+    explicit = request.args.get("format")
+    if explicit in FORMATS and explicit != "table":
+        return explicit
+    mime = request.accept_mimetypes.best_match(list(SELECT_TYPES), default="application/sparql-results+json")
+    return SELECT_TYPES[mime]
+
+
+def _graph_mime() -> str:
+    explicit = request.args.get("format")
+    if explicit in GRAPH_FORMAT_NAMES:
+        return GRAPH_FORMAT_NAMES[explicit]
+    return request.accept_mimetypes.best_match(list(GRAPH_TYPES), default="text/turtle")

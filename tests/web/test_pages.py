@@ -1,0 +1,81 @@
+"""Pages and linked data through the Flask test client."""
+import json
+import re
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from policykg.iris import PKG
+
+MEASURE9 = "/id/doc/zczmbf-2021-9/measure/9"
+
+
+def test_home_names_the_notice_and_its_source(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "张促中民办发〔2021〕9号" in html and "关于进一步健全支持中小企业发展制度的若干措施" in html
+    assert "0f2495d3bec806f6593c74b0ca606f3f8ae915a0b6c28092ea67b63f9b63751a" in html
+    assert re.search(r"<th>measures</th><td>35</td>", html)
+
+
+def test_measure_page_highlights_the_extracted_words(client):
+    html = client.get(MEASURE9).get_data(as_text=True)
+    assert "（九）严格执行政府采购支持中小企业政策机制" in html
+    assert 'class="mention cites" href="/id/legal/gov-procurement-sme-interim-measures"' in html
+    assert ">《政府采购促进中小企业发展暂行办法》</a>" in html
+    assert 'href="/id/body/zhangye-finance"' in html
+    assert 'rel="prev" href="/id/doc/zczmbf-2021-9/measure/8"' in html
+    assert 'rel="next" href="/id/doc/zczmbf-2021-9/measure/10"' in html
+    assert "≥" in html or "&gt;=" in html             # a target with its comparator
+
+
+def test_jsonld_is_embedded_and_escaped(client):
+    html = client.get(MEASURE9).get_data(as_text=True)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in block                             # tojson escapes < as \u003c
+    data = json.loads(block)
+    assert any("measure/9" in node.get("@id", "") for node in data)
+
+
+def test_english_switch_changes_labels_not_data(client):
+    zh = client.get("/id/body/zhangye-finance").get_data(as_text=True)
+    en = client.get("/id/body/zhangye-finance?lang=en").get_data(as_text=True)
+    assert "<h1>张掖市财政局</h1>" in zh and "<h1>Zhangye Municipal Bureau of Finance</h1>" in en
+    assert "市财政局" in en                              # the abbreviation as written stays
+
+
+def test_body_page_lists_its_measures(client):
+    html = client.get("/id/body/zhangye-statistics").get_data(as_text=True)
+    assert 'href="/id/doc/zczmbf-2021-9/measure/4"' in html
+
+
+def test_content_negotiation_and_suffixes(client):
+    for accept, mime in [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
+                         ("application/rdf+xml", "application/rdf+xml"), ("application/n-triples", "application/n-triples"),
+                         ("text/html", "text/html")]:
+        r = client.get(MEASURE9, headers={"Accept": accept})
+        assert r.status_code == 200 and r.mimetype == mime and r.headers["Vary"] == "Accept"
+    for suffix, fmt in [(".ttl", "turtle"), (".jsonld", "json-ld"), (".rdf", "xml"), (".nt", "nt")]:
+        r = client.get(MEASURE9 + suffix)
+        g = Graph().parse(data=r.get_data(as_text=True), format=fmt)
+        m = URIRef("https://w3id.org/policykg/id/doc/zczmbf-2021-9/measure/9")
+        assert (m, RDF.type, PKG.Measure) in g
+        assert any(str(s).startswith(str(m) + "/mention/") for s in g.subjects())   # owned nodes come along
+
+
+def test_etag_gives_304(client):
+    first = client.get(MEASURE9, headers={"Accept": "text/turtle"})
+    again = client.get(MEASURE9, headers={"Accept": "text/turtle", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    html = client.get(MEASURE9, headers={"If-None-Match": first.headers["ETag"]})
+    assert html.status_code == 200                       # another representation, another tag
+
+
+def test_unknown_iri_is_404(client):
+    assert client.get("/id/doc/zczmbf-2021-9/measure/99", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/id/doc/zczmbf-2021-9/measure/99").status_code == 404
+
+
+def test_dump(client):
+    r = client.get("/dump.nt")
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('policykg.nt"')
+    assert len(r.get_data(as_text=True).splitlines()) > 7000

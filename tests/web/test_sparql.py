@@ -1,0 +1,127 @@
+"""/sparql: the protocol, formats, safety limits, and real clients against a live server."""
+import contextlib
+import csv
+import io
+import json
+import subprocess
+import sys
+import threading
+import urllib.parse
+
+import pytest
+from rdflib import Graph
+
+from policykg.web import create_app
+
+Q = "SELECT ?n ?t WHERE { ?m a pkg:Measure ; pkg:number ?n ; pkg:title ?t } ORDER BY ?n"
+
+
+def get(client, query, **headers):
+    return client.get("/sparql?" + urllib.parse.urlencode({"query": query}), headers=headers)
+
+
+def test_get_post_form_and_post_direct_agree(client):
+    a = get(client, Q)
+    b = client.post("/sparql", data={"query": Q})
+    c = client.post("/sparql", data=Q.encode(), content_type="application/sparql-query")
+    assert a.status_code == b.status_code == c.status_code == 200
+    assert a.get_data() == b.get_data() == c.get_data()
+    rows = json.loads(a.get_data(as_text=True))["results"]["bindings"]
+    assert len(rows) == 35 and rows[8]["t"]["value"] == "严格执行政府采购支持中小企业政策机制"
+    assert a.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("accept, mime", [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"), ("text/tab-separated-values", "text/tab-separated-values")])
+def test_select_formats_by_accept(client, accept, mime):
+    r = get(client, Q, Accept=accept)
+    assert r.status_code == 200 and r.mimetype == mime
+
+
+def test_construct_formats(client):
+    q = "CONSTRUCT { ?m pkg:number ?n } WHERE { ?m a pkg:Measure ; pkg:number ?n }"
+    for accept, fmt in [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")]:
+        r = get(client, q, Accept=accept)
+        assert r.mimetype == accept and len(Graph().parse(data=r.get_data(as_text=True), format=fmt)) == 35
+
+
+def test_service_description(client):
+    r = client.get("/sparql")
+    g = Graph().parse(data=r.get_data(as_text=True), format="turtle")
+    assert r.mimetype == "text/turtle"
+    assert any("SPARQL11Query" in str(o) for o in g.objects())
+
+
+@pytest.mark.parametrize("query, status, words", [
+    ("INSERT DATA { <a:b> <a:c> <a:d> }", 403, "read-only"),
+    ("LOAD <http://example.org/data.ttl>", 403, "read-only"),
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 400, "SERVICE"),
+    ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", 400, "FROM"),
+    ("SELECT * WHERE { ?s ?p }", 400, "malformed query"),
+])
+def test_refused_and_malformed_queries(client, query, status, words):
+    r = get(client, query)
+    assert r.status_code == status and words in r.get_data(as_text=True)
+
+
+def test_malformed_query_names_line_and_column(client):
+    text = get(client, "SELECT ?x WHERE {\n  ?x ?y\n}").get_data(as_text=True)
+    assert "line: 3" in text and "column:" in text
+
+
+def test_update_by_post_is_refused(client):
+    r = client.post("/sparql", data=b"DROP ALL", content_type="application/sparql-update")
+    assert r.status_code == 403
+
+
+def test_dataset_parameters_are_refused(client):
+    r = client.get("/sparql?" + urllib.parse.urlencode({"query": Q, "named-graph-uri": "http://example.org/g"}))
+    assert r.status_code == 400
+
+
+def test_tight_limits_truncate_and_time_out():
+    tight = create_app({"TESTING": True, "SPARQL_ROW_LIMIT": 5, "SPARQL_TIMEOUT": 0.0}).test_client()
+    r = get(tight, Q)
+    assert r.status_code == 503 and "time limit" in r.get_data(as_text=True)
+    few = create_app({"TESTING": True, "SPARQL_ROW_LIMIT": 5}).test_client()
+    r = get(few, Q)
+    assert r.status_code == 200 and r.headers["X-Policykg-Truncated"].startswith("true")
+    assert len(json.loads(r.get_data(as_text=True))["results"]["bindings"]) == 5
+    long = create_app({"TESTING": True, "SPARQL_MAX_QUERY": 10}).test_client()
+    assert get(long, Q).status_code == 413
+
+
+@contextlib.contextmanager
+def live_server(app):
+    from waitress.server import create_server
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def test_real_clients_get_the_cli_answers(app):
+    """SPARQLWrapper and rdflib's SPARQLStore against the app on 127.0.0.1, compared with the CLI."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper import JSON, SPARQLWrapper
+    full = ("PREFIX pkg: <https://w3id.org/policykg/ontology#>\n"
+            "SELECT ?n ?t WHERE { ?m a pkg:Measure ; pkg:number ?n ; pkg:title ?t } ORDER BY ?n")
+    cli = subprocess.run([sys.executable, "-m", "policykg.cli", "sparql", Q, "--format", "csv"],
+                         capture_output=True, text=True, check=True)
+    expected = [(int(n), t) for n, t in list(csv.reader(io.StringIO(cli.stdout, newline="")))[1:]]
+    assert len(expected) == 35
+    with live_server(app) as base:
+        sw = SPARQLWrapper(base + "/sparql")
+        sw.setQuery(full)
+        sw.setReturnFormat(JSON)
+        data = sw.queryAndConvert()
+        assert [(int(b["n"]["value"]), b["t"]["value"]) for b in data["results"]["bindings"]] == expected
+        store = SPARQLStore(base + "/sparql")
+        assert [(int(n), str(t)) for n, t in store.query(full)] == expected
+        store.close()
