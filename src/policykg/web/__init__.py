@@ -44,11 +44,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         "etag": data_hash(files)[:32],
         "files": files,
     }
-    from . import linked_data, pages, saved, sparql
+    from . import explore, linked_data, pages, saved, sparql
     from .i18n import install
     install(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(saved.bp)
+    app.register_blueprint(explore.bp)
     return app

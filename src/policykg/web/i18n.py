@@ -35,6 +35,10 @@ STRINGS = {
     "co_responsible": ("共同负责的单位", "Co-responsible bodies"),
     "citing": ("引用它的措施", "Measures citing it"),
     "error": ("错误", "Error"),
+    "network": ("关系网络", "Network"),
+    "editor": ("查询编辑器", "Query editor"),
+    "edit": ("在编辑器中修改", "Edit this query"),
+    "chart": ("图表", "Chart"),
 }
 
 

@@ -2,11 +2,11 @@
 parameters; /queries/NAME.csv, .tsv and .json (SPARQL JSON) are its twins."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from ..queries import ParameterError, load_queries, run_saved_query
+from ..queries import ParameterError, bindings_for, load_queries, run_saved_query
 from ..results import MEDIA_TYPES, render
-from ..store import QueryError, QueryTimeout
+from ..store import QueryError, QueryTimeout, bind
 from .pages import local_path, store
 
 bp = Blueprint("saved", __name__)
@@ -51,7 +51,20 @@ def run(name: str):
         return resp
     rows = [[{"text": t.value if t else "", "href": local_path(t.value) if t and t.kind == "uri" else None}
              for t in row] for row in result.rows]
-    return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None)
+    bound = bind(query.sparql, bindings_for(store(), query, params))
+    return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None,
+                           chart=bar_chart(query, result), edit=url_for("explore.editor", query=bound))
+
+
+def bar_chart(query, result) -> list[dict] | None:
+    """Bars for an aggregate query whose front matter names a label and a value column."""
+    label, value = query.chart.get("label"), query.chart.get("value")
+    if not label or not value or label not in result.variables or value not in result.variables:
+        return None
+    pairs = [(l.value if l else "", float(v.value)) for l, v in zip(result.column(label), result.column(value))
+             if v is not None and v.value.replace(".", "", 1).isdigit()][:40]
+    top = max((v for _, v in pairs), default=0) or 1
+    return [{"label": l, "value": v, "width": round(100 * v / top, 1), "y": 22 * i} for i, (l, v) in enumerate(pairs)]
 
 
 def _error(query, message: str, fmt: str | None, status: int = 400):
