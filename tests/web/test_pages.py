@@ -79,3 +79,23 @@ def test_dump(client):
     r = client.get("/dump.nt")
     assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('policykg.nt"')
     assert len(r.get_data(as_text=True).splitlines()) > 7000
+
+
+def test_document_page_is_the_notice_as_parts_and_measures(client):
+    html = client.get("/id/doc/zczmbf-2021-9").get_data(as_text=True)
+    toc = html[html.index('class="toc"'):html.index("</section>", html.index('class="toc"'))]
+    assert toc.count("<h2>") == 7 and toc.count("<li>") == 35
+    assert toc.index("一、优化公平公正市场环境") < toc.index("（一）加大中小企业发展政策宣贯落实") < toc.index("七、强化")
+
+
+def test_body_page_shows_measures_partners_and_variants(client):
+    html = client.get("/id/body/cbirc-zhangye").get_data(as_text=True)
+    assert "张掖银保分监局 × 2" in html and "张掖银保监分局 × 6" in html
+    assert f'{chr(65288)}10{chr(65289)}进一步优化货币信贷传导机制' in html
+    assert 'href="/id/body/pboc-zhangye">中国人民银行张掖市中心支行</a> × 8' in html
+
+
+def test_legal_document_page_quotes_the_citing_sentence_and_the_chain(client):
+    html = client.get("/id/legal/sme-payment-regulation-2020").get_data(as_text=True)
+    assert "<blockquote>全面贯彻执行《保障中小企业款项支付条例》" in html
+    assert 'href="/id/legal/sme-payment-regulation-2025"' in html      # superseded by the 2025 revision

@@ -40,3 +40,18 @@ def test_bad_parameters_are_4xx_with_the_reason(client):
 def test_user_text_is_escaped(client):
     html = client.get("/queries/search?text=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_form_offers_pick_lists_and_a_permalink(client):
+    form = client.get("/queries/measures-by-department").get_data(as_text=True)
+    assert 'list="choices-department"' in form and '<option value="张掖银保分监局">' in form
+    concept = client.get("/queries/measures-by-instrument").get_data(as_text=True)
+    assert '<option value="税收优惠">' in concept
+    html = client.get("/queries/measures-by-department?department=市统计局").get_data(as_text=True)
+    assert 'class="permalink" href="/queries/measures-by-department?department=' in html
+    assert 'class="edit" href="/editor?query=' in html
+
+
+def test_aggregate_queries_draw_a_bar_chart(client):
+    html = client.get("/queries/department-workload").get_data(as_text=True)
+    assert html.count("<rect") == 27 and "张掖市发展和改革委员会: 19" in html

@@ -39,6 +39,8 @@ STRINGS = {
     "editor": ("查询编辑器", "Query editor"),
     "edit": ("在编辑器中修改", "Edit this query"),
     "chart": ("图表", "Chart"),
+    "chain": ("文件链", "Document chain"),
+    "permalink": ("永久链接", "Permalink"),
 }
 
 

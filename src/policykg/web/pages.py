@@ -117,6 +117,51 @@ def measure_view(iri: str) -> dict:
             "previous": by_number.get(n - 1), "next": by_number.get(n + 1)}
 
 
+def _saved(name: str, **params) -> list[dict]:
+    from ..queries import run_saved_query
+    return run_saved_query(store(), name, params).dicts()
+
+
+def document_view(iri: str) -> dict:
+    rows = store().select("SELECT ?p ?pn ?pt ?m ?mn ?mt WHERE { ?p pkg:inDocument ?x ; a pkg:Part ; pkg:number ?pn ; "
+                          "rdfs:label ?pt FILTER (lang(?pt) = 'zh') ?m pkg:inPart ?p ; pkg:number ?mn ; "
+                          "rdfs:label ?mt FILTER (lang(?mt) = 'zh') } ORDER BY ?pn ?mn", {"x": Term.iri(iri)}).rows
+    parts: dict[str, dict] = {}
+    for p, pn, pt, m, mn, mt in rows:
+        part = parts.setdefault(p.value, {"href": local_path(p.value), "label": pt.value, "measures": []})
+        part["measures"].append({"href": local_path(m.value), "label": mt.value})
+    return {"kind": "document", "parts": list(parts.values())}
+
+
+def body_view(iri: str) -> dict:
+    measures = [{"href": local_path(r["measure"].value), "label": f"（{r['number'].value}）{r['title'].value}"}
+                for r in _saved("measures-by-department", department=iri)]
+    partners = [{"href": local_path(r["body_b"].value), "label": label_of(r["body_b"].value),
+                 "count": r["shared"].value} for r in _saved("co-responsibility", department=iri)]
+    written = store().select("SELECT ?w (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m pkg:denotes ?x ; oa:exact ?w } "
+                             "GROUP BY ?w ORDER BY DESC(?n) ?w", {"x": Term.iri(iri)}).rows
+    return {"kind": "body", "measures": measures, "partners": partners,
+            "variants": [(w.value, n.value) for w, n in written]}
+
+
+def legal_view(iri: str) -> dict:
+    citing = [{"href": local_path(f"{r['measure'].value}") if "measure" in r else None,
+               "label": f"（{r['number'].value}）{r['title'].value}", "quote": r["quote"].value}
+              for r in store().select(
+                  "SELECT ?measure ?number ?title ?quote WHERE { ?measure pkg:cites|pkg:plansDocument ?x ; "
+                  "pkg:number ?number ; pkg:title ?title ; pkg:hasMention ?m . ?m pkg:denotes ?x ; "
+                  "pkg:sentenceSpan/oa:exact ?quote } ORDER BY ?number", {"x": Term.iri(iri)}).dicts()]
+    chain = [value_view(o) for (o,) in store().select(
+        "SELECT DISTINCT ?o WHERE { { ?x pkg:implements+ ?o } UNION { ?o pkg:implements+ ?x } "
+        "UNION { ?x pkg:supersededBy|pkg:versionOf ?o } UNION { ?o pkg:supersededBy|pkg:versionOf ?x } } ORDER BY ?o",
+        {"x": Term.iri(iri)}).rows]
+    return {"kind": "legal", "citing": citing, "chain": chain}
+
+
+VIEWS = {PKG + "PolicyDocument": document_view, PKG + "GovernmentBody": body_view,
+         PKG + "CollectiveBody": body_view, PKG + "UnresolvedBody": body_view, PKG + "LegalDocument": legal_view}
+
+
 def render_entity(iri: str):
     props = describe(iri)
     if not props:
@@ -128,4 +173,5 @@ def render_entity(iri: str):
                "jsonld": jsonld_of(iri)}
     if PKG + "Measure" in types:
         return render_template("measure.html", m=measure_view(iri), **context)
-    return render_template("entity.html", **context)
+    view = next((VIEWS[ty](iri) for ty in types if ty in VIEWS), None)
+    return render_template("entity.html", view=view, **context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from ..queries import ParameterError, bindings_for, load_queries, run_saved_query
+from ..queries import ParameterError, bindings_for, load_queries, name_index, run_saved_query
 from ..results import MEDIA_TYPES, render
 from ..store import QueryError, QueryTimeout, bind
 from .pages import local_path, store
@@ -16,6 +16,22 @@ TWINS = {"csv", "tsv", "json", "xml"}
 @bp.route("/queries")
 def gallery():
     return render_template("queries.html", queries=load_queries())
+
+
+def choices(query) -> dict[str, list[str]]:
+    """Pick-list values for the parameters that name things in the data."""
+    index = name_index(store())
+    out = {}
+    for p in query.parameters:
+        if p.type == "body":
+            out[p.name] = sorted(index.bodies)
+        elif p.type == "document":
+            out[p.name] = sorted({t for titles in index.documents.values() for t in titles})
+        elif p.type == "concept":
+            out[p.name] = index.concept_labels[p.scheme]
+        elif p.type == "measure":
+            out[p.name] = [str(n) for n in sorted(index.measures)]
+    return out
 
 
 def _params(query) -> dict[str, str]:
@@ -38,7 +54,8 @@ def run(name: str):
     params = _params(query)
     missing = [p for p in query.parameters if p.required and p.name not in params and p.default is None]
     if missing and fmt is None:
-        return render_template("query.html", q=query, values=params, result=None, error=None)
+        return render_template("query.html", q=query, values=params, result=None, error=None,
+                               choices=choices(query))
     try:
         result = run_saved_query(store(), query, params)
     except (ParameterError, QueryError) as e:
@@ -53,7 +70,8 @@ def run(name: str):
              for t in row] for row in result.rows]
     bound = bind(query.sparql, bindings_for(store(), query, params))
     return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None,
-                           chart=bar_chart(query, result), edit=url_for("explore.editor", query=bound))
+                           chart=bar_chart(query, result), edit=url_for("explore.editor", query=bound),
+                           choices=choices(query), permalink=url_for("saved.run", name=query.name, **params))
 
 
 def bar_chart(query, result) -> list[dict] | None:
@@ -70,4 +88,5 @@ def bar_chart(query, result) -> list[dict] | None:
 def _error(query, message: str, fmt: str | None, status: int = 400):
     if fmt is not None:
         return Response(message + "\n", status=status, mimetype="text/plain")
-    return render_template("query.html", q=query, values=request.args, result=None, error=message), status
+    return render_template("query.html", q=query, values=request.args, result=None, error=message,
+                           choices=choices(query)), status
