@@ -99,3 +99,22 @@ def test_legal_document_page_quotes_the_citing_sentence_and_the_chain(client):
     html = client.get("/id/legal/sme-payment-regulation-2020").get_data(as_text=True)
     assert "<blockquote>全面贯彻执行《保障中小企业款项支付条例》" in html
     assert 'href="/id/legal/sme-payment-regulation-2025"' in html      # superseded by the 2025 revision
+
+
+def test_every_page_answers_304_to_its_etag(client):
+    for url in ("/", "/queries", "/queries/part-summary", "/id/doc/zczmbf-2021-9", "/network.json?part=3"):
+        first = client.get(url)
+        assert first.status_code == 200 and first.headers.get("ETag"), url
+        assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304, url
+
+
+def test_editor_and_network_routes(client):
+    html = client.get("/editor").get_data(as_text=True)
+    assert 'vendor/yasgui.min.js' in html and '"endpoint": "/sparql"' in html
+    data = client.get("/network.json?measure=https://w3id.org/policykg/id/doc/zczmbf-2021-9/measure/9").get_json()
+    kinds = sorted(n["kind"] for n in data["nodes"])
+    assert kinds == ["body", "document", "measure"]            # 市财政局, the interim measures, measure 9
+    assert client.get("/network.json?measure=not an iri").status_code == 400
+    everything = client.get("/network.json").get_json()
+    part2 = client.get("/network.json?part=2").get_json()
+    assert len(part2["nodes"]) < len(everything["nodes"])

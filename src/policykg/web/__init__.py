@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 from .. import resources
 from ..store import EmbeddedStore, default_files
@@ -52,4 +52,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(saved.bp)
     app.register_blueprint(explore.bp)
+
+    @app.after_request
+    def conditional(response):
+        # every GET answer depends only on the data, the URL and the negotiated type
+        if request.method == "GET" and response.status_code == 200 and not response.get_etag()[0] \
+                and not response.direct_passthrough:
+            tag = hashlib.sha256(f"{app.extensions['policykg']['etag']} {request.full_path} "
+                                 f"{response.mimetype}".encode()).hexdigest()[:32]
+            response.set_etag(tag)
+            response.headers.setdefault("Vary", "Accept")
+            return response.make_conditional(request)
+        return response
     return app

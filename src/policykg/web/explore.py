@@ -28,11 +28,18 @@ def network():
 
 @bp.route("/network.json")
 def network_json():
-    """Nodes and edges: measure–body (responsible) and measure–document (cites), optionally one part."""
+    """Nodes and edges: measure–body (responsible) and measure–document (cites),
+    optionally for one part (?part=N) or one measure's neighbourhood (?measure=IRI)."""
     bindings = {}
     part = request.args.get("part", "")
     if part.isdigit():
         bindings["partNumber"] = Term.literal(part, "http://www.w3.org/2001/XMLSchema#integer")
+    measure = request.args.get("measure", "")
+    if measure:
+        try:
+            bindings["m"] = Term.iri(measure)
+        except ValueError:
+            return jsonify({"error": "measure must be an IRI"}), 400
     rows = store().select("""
         SELECT ?m ?n ?kind ?o WHERE {
           ?m a pkg:Measure ; pkg:number ?n ; pkg:inPart/pkg:number ?partNumber .
