@@ -137,3 +137,12 @@ def test_regression_unregistered_document_series_still_builds(tmp_path):
     assert result.report.conforms
     assert any("no document series registered for the code 示例市促进办发" in w for w in result.warnings)
     assert not list(result.graph.objects(None, PKG.inSeries))
+
+
+def test_regression_written_data_is_readable_by_everyone(tmp_path):
+    """atomic_write used mkstemp, which creates files readable by their owner only."""
+    import stat
+    from policykg.pipeline import atomic_write
+    target = tmp_path / "x.ttl"
+    atomic_write(target, "data\n")
+    assert stat.S_IMODE(target.stat().st_mode) & 0o044 == 0o044

@@ -246,3 +246,26 @@ def test_queries_on_a_notice_of_another_style(tmp_path):
     found = [(r[1].value, r[2] and int(r[2].value)) for r in unresolved.rows]
     assert ("市数据局", 3) in found
     assert ("市直各部门", None) in found          # a recipient: named by the notice, not a measure
+
+
+def test_legal_basis(store):
+    rs = run(store, "legal-basis", number="9")
+    rows = [(r["law"].value.removeprefix(LEGAL), r["article"].value, r["kind"].value) for r in rs.dicts()]
+    assert rows[0] == ("sme-promotion-law", "第四十条", "restates")
+    assert ("government-procurement-law", "第十一条", "restates") in rows
+    assert "对中小企业实行差别待遇或者歧视待遇" in rs.dicts()[0]["article_quote"].value
+
+
+def test_article_uptake(store):
+    rs = run(store, "article-uptake", law="中华人民共和国中小企业促进法")
+    uptake = dict(zip(rs.values("article"), rs.values("measures")))
+    assert uptake["第四十条"] == "9" and uptake["第十一条"] == "8"
+
+
+def test_revised_since(store):
+    rs = run(store, "revised-since")
+    assert set(ints(rs, "number")) == {30}
+    changed = {r["article"].value: r["change"].value for r in rs.dicts()}
+    assert changed["第十条"] == "changed"
+    row = next(r for r in rs.dicts() if r["article"].value == "第十条")
+    assert "商业汇票" in row["old_wording"].value and row["new_wording"].value.startswith("第十一条")

@@ -27,11 +27,17 @@ class BuildError(Exception):
     """The build did not produce a publishable graph; nothing was written."""
 
 
+LAWS_OUTPUT = ("data", "laws.ttl")
+BASIS_OUTPUT = ("data", "legal-basis.ttl")
+
+
 @dataclass
 class BuildResult:
     document: Document
     graph: Graph
     turtle: str
+    laws: Graph | None = None              # law texts: structure and version changes
+    basis: Graph | None = None             # measure → article links with evidence
     warnings: list[str] = field(default_factory=list)
     written: Path | None = None
     report: "ValidationReport | None" = None
@@ -62,7 +68,33 @@ def extract(source: Path | None = None, registry: Registry | None = None) -> Bui
     shown = display_path(source)
     doc = parse(text, shown, registry.instrument_matcher(), registry.group_matcher())
     graph, warnings = to_graph(doc, registry, text, shown)
-    return BuildResult(doc, graph, to_turtle(graph), doc.warnings + warnings)
+    laws, basis = legal_graphs(doc, graph, registry, text)
+    return BuildResult(doc, graph, to_turtle(graph), laws=laws, basis=basis, warnings=doc.warnings + warnings)
+
+
+def legal_graphs(doc: Document, graph: Graph, registry: Registry, text: str) -> tuple[Graph, Graph]:
+    """The law texts as ELI subdivisions, version changes, and the measures' article-level basis."""
+    from .iris import PKG
+    from .laws import law_files, law_graph, parse_law
+    from .legal_basis import basis_graph, changes_graph, link, passages_of, sentences
+    from rdflib.namespace import RDF
+    laws = {law: parse_law(path) for law, path in law_files(registry.graph).items()}
+    structure = Graph()
+    for law, parsed in laws.items():
+        structure += law_graph(law, parsed)
+    versions: dict = {}
+    for version, work in registry.graph.subject_objects(PKG.versionOf):
+        if version in laws:
+            start = registry.graph.value(version, PKG.dateInForce) or registry.graph.value(version, PKG.dateIssued)
+            versions.setdefault(work, []).append((str(start), version))
+    for work, vs in sorted(versions.items()):
+        vs.sort()
+        for (_, old), (_, new) in zip(vs, vs[1:]):
+            structure += changes_graph(work, old, new, laws[old], laws[new])
+    doc_iri = next(graph.subjects(RDF.type, PKG.PolicyDocument))
+    sents = [s for m in doc.measures for s in sentences(m.number, m.text.text, m.text.start)]
+    links = link(sents, passages_of(laws, registry.graph, doc.header.date))
+    return structure, basis_graph(doc_iri, doc.measures, links, text, laws)
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -72,6 +104,10 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        # mkstemp makes the file private (0600); a data file is for everyone to read
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -85,13 +121,15 @@ def build(source: Path | None = None, out: Path | None = None, *, validate: bool
     result = extract(source, registry)
     if validate:
         from .validate import validate_graph
-        report = result.report = validate_graph(result.graph)
+        report = result.report = validate_graph(result.graph + result.laws + result.basis)
         if not report.conforms:
             raise BuildError("the extracted graph does not conform to the shapes; "
                              "nothing was written:\n" + report.text())
         result.warnings.extend(report.warning_lines())
     out = Path(out) if out is not None else resources.default_output()
     atomic_write(out, result.turtle)
+    for graph, name in ((result.laws, LAWS_OUTPUT[1]), (result.basis, BASIS_OUTPUT[1])):
+        atomic_write(out.with_name(name), to_turtle(graph))
     result.written = out
     return result
 
@@ -100,5 +138,7 @@ def check(source: Path | None = None, out: Path | None = None) -> tuple[bool, Bu
     """Whether the committed data file equals a fresh build, byte for byte."""
     result = extract(source)
     out = Path(out) if out is not None else resources.default_output()
-    current = out.read_bytes() if out.exists() else b""
-    return current == result.turtle.encode("utf-8"), result
+    outputs = [(out, result.turtle), (out.with_name(LAWS_OUTPUT[1]), to_turtle(result.laws)),
+               (out.with_name(BASIS_OUTPUT[1]), to_turtle(result.basis))]
+    same = all(path.exists() and path.read_bytes() == text.encode("utf-8") for path, text in outputs)
+    return same, result

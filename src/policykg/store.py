@@ -294,7 +294,9 @@ def _rdflib_term(t) -> Term:
 
 def default_files() -> list[Path]:
     """What the embedded store serves: ontology, vocabularies, registries, data."""
-    return resources.ontology_files() + resources.registry_files() + [resources.default_output()]
+    out = resources.default_output()
+    return resources.ontology_files() + resources.registry_files() + [
+        out, out.with_name("laws.ttl"), out.with_name("legal-basis.ttl")]
 
 
 def open_store(endpoint: str | None = None, files: Iterable[Path] | None = None) -> Store:

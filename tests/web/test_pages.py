@@ -118,3 +118,23 @@ def test_editor_and_network_routes(client):
     everything = client.get("/network.json").get_json()
     part2 = client.get("/network.json?part=2").get_json()
     assert len(part2["nodes"]) < len(everything["nodes"])
+
+
+def test_measure_page_shows_its_legal_basis_side_by_side(client):
+    html = client.get(MEASURE9).get_data(as_text=True)
+    basis = html[html.index('class="basis"'):html.index("</table>", html.index('class="basis"'))]
+    assert 'href="/id/legal/sme-promotion-law/article/40"' in basis
+    assert "<mark>政府采购不得在企业股权结构、经营年限、经营规模和财务指标等方面对中小企业实行差别待遇或者歧视待遇</mark>" in basis
+
+
+def test_law_page_has_articles_as_anchors_with_the_measures_using_them(client):
+    html = client.get("/id/legal/sme-promotion-law").get_data(as_text=True)
+    assert '<a href="#a40">第四十条</a>' in html and '<article id="a40">' in html
+    assert "第四十条</a> · 措施 9" in html
+
+
+def test_payment_regulation_changes_page(client):
+    html = client.get("/id/legal/sme-payment-regulation").get_data(as_text=True)
+    assert 'class="changes"' in html
+    assert 'href="/id/legal/sme-payment-regulation-2020/article/10"' in html
+    assert 'href="/id/legal/sme-payment-regulation-2025/article/11"' in html

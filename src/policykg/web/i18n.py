@@ -41,6 +41,12 @@ STRINGS = {
     "chart": ("图表", "Chart"),
     "chain": ("文件链", "Document chain"),
     "permalink": ("永久链接", "Permalink"),
+    "basis": ("法律依据", "Legal basis"),
+    "article": ("条款", "Article"),
+    "articles": ("条文", "Articles"),
+    "kind": ("类型", "Kind"),
+    "score": ("得分", "Score"),
+    "changes": ("版本变化", "Changes between versions"),
 }
 
 

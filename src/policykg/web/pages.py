@@ -108,7 +108,18 @@ def measure_view(iri: str) -> dict:
                           {"doc": h["doc"], "before": Term.literal(str(n - 1), "http://www.w3.org/2001/XMLSchema#integer"),
                            "after": Term.literal(str(n + 1), "http://www.w3.org/2001/XMLSchema#integer")}).rows
     by_number = {int(num.value): local_path(m.value) for m, num in neighbours}
+    basis = [{"article": value_view(r["a"]), "kind": label_of(r["kind"].value), "score": r["score"].value,
+              "measure": [e.value for e in (r.get("mq"),) if e], "law": [e.value for e in (r.get("aq"),) if e]}
+             for r in s.select(
+                 "SELECT ?a ?kind ?score (GROUP_CONCAT(DISTINCT ?m; separator='\u0001') AS ?mq) "
+                 "(GROUP_CONCAT(DISTINCT ?q; separator='\u0001') AS ?aq) WHERE { ?x pkg:hasLegalBasis ?b . "
+                 "?b pkg:article ?a ; pkg:basisKind ?kind ; pkg:score ?score ; pkg:measureEvidence/oa:exact ?m ; "
+                 "pkg:articleEvidence/oa:exact ?q } GROUP BY ?a ?kind ?score ORDER BY DESC(?score) ?a", x).dicts()]
+    for b in basis:
+        b["measure"] = b["measure"][0].split("\u0001") if b["measure"] else []
+        b["law"] = b["law"][0].split("\u0001") if b["law"] else []
     return {"number": n, "numeral": h["numeral"].value, "title": h["title"].value, "segments": segments,
+            "basis": basis,
             "part": value_view(h["part"]), "document": value_view(h["doc"]),
             "responsible": related("pkg:responsibleBody"), "implementers": related("pkg:implementingBody"),
             "cites": related("pkg:cites") + related("pkg:plansDocument"),
@@ -155,7 +166,21 @@ def legal_view(iri: str) -> dict:
         "SELECT DISTINCT ?o WHERE { { ?x pkg:implements+ ?o } UNION { ?o pkg:implements+ ?x } "
         "UNION { ?x pkg:supersededBy|pkg:versionOf ?o } UNION { ?o pkg:supersededBy|pkg:versionOf ?x } } ORDER BY ?o",
         {"x": Term.iri(iri)}).rows]
-    return {"kind": "legal", "citing": citing, "chain": chain}
+    changes = [{"label": r["label"].value, "kind": r["kind"].value.rsplit("#", 1)[-1],
+                "old": value_view(r["old"]) if "old" in r else None, "new": value_view(r["new"]) if "new" in r else None}
+               for r in store().select(
+                   "SELECT ?c ?label ?kind ?old ?new ?k WHERE { ?c a pkg:ArticleChange ; pkg:number ?k ; "
+                   "pkg:changeKind ?kind ; rdfs:label ?label . OPTIONAL { ?c pkg:fromArticle ?old } "
+                   "OPTIONAL { ?c pkg:toArticle ?new } FILTER (STRSTARTS(STR(?c), CONCAT(STR(?x), '/changes/'))) } "
+                   "ORDER BY ?k", {"x": Term.iri(iri)}).dicts()]
+    articles = [{"anchor": f"a{r['n'].value}", "label": r["num"].value, "href": local_path(r["a"].value),
+                 "text": r["text"].value, "measures": r["ms"].value.split(", ") if "ms" in r and r["ms"].value else []}
+                for r in store().select(
+                    "SELECT ?a ?n ?num ?text (GROUP_CONCAT(DISTINCT STR(?mn); separator=', ') AS ?ms) WHERE { "
+                    "?a a pkg:Article ; eli:is_part_of+ ?x ; pkg:number ?n ; eli:number ?num ; pkg:text ?text . "
+                    "OPTIONAL { ?b pkg:article ?a . ?m pkg:hasLegalBasis ?b ; pkg:number ?mn } } "
+                    "GROUP BY ?a ?n ?num ?text ORDER BY ?n", {"x": Term.iri(iri)}).dicts()]
+    return {"kind": "legal", "citing": citing, "chain": chain, "changes": changes, "articles": articles}
 
 
 VIEWS = {PKG + "PolicyDocument": document_view, PKG + "GovernmentBody": body_view,
