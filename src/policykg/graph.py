@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from . import iris
 from .extract.errors import locate
-from .extract.records import BodyList, Citation, ConceptMention, Document, Measure, Span
+from .extract.records import BodyList, Citation, ConceptMention, Document, Measure, Part, Span
 from .iris import OA, PKG
 from .registry import Registry
 
@@ -165,37 +165,33 @@ class GraphBuilder:
         for part in self.doc.parts:
             p = iris.part(d, part.number)
             self.add(d, PKG.hasPart, p)
-            self.add(p, RDF.type, PKG.Part)
-            self.add(p, PKG.isPartOf, d)
-            self.add(p, PKG.inDocument, d)
-            self.add(p, PKG.number, Literal(part.number))
-            self.add(p, PKG.numeral, Literal(part.numeral))
-            self.add(p, PKG.title, zh(part.title.text))
-            self.add(p, RDFS.label, zh(part.heading.text))
-            self.add(p, RDFS.label, en(f"Part {part.number}"))
-            self.add(p, PKG.titleSpan, self.span(part.title))
-            self.add(p, PKG.headingSpan, self.span(part.heading))
+            self.subdivision(p, PKG.Part, d, part, f"Part {part.number}")
             end = part.measures[-1].text if part.measures else part.heading
             self.add(p, PKG.textSpan, self.span(Span.of(self.source_text, part.heading.start, end.end)))
             for m in part.measures:
                 self.add(p, PKG.hasPart, self.measure(m, p))
         return g
 
+    def subdivision(self, node: URIRef, cls: URIRef, parent: URIRef, record: Part | Measure,
+                    english: str) -> None:
+        """What parts and measures share: type, place, number, title and their spans."""
+        self.add(node, RDF.type, cls)
+        self.add(node, PKG.isPartOf, parent)
+        self.add(node, PKG.inDocument, self.doc_iri)
+        self.add(node, PKG.number, Literal(record.number))
+        self.add(node, PKG.numeral, Literal(record.numeral))
+        self.add(node, PKG.title, zh(record.title.text))
+        self.add(node, RDFS.label, zh(record.heading.text))
+        self.add(node, RDFS.label, en(english))
+        self.add(node, PKG.titleSpan, self.span(record.title))
+        self.add(node, PKG.headingSpan, self.span(record.heading))
+
     def measure(self, m: Measure, part_iri: URIRef) -> URIRef:
         d = self.doc_iri
         mi = iris.measure(d, m.number)
-        self.add(mi, RDF.type, PKG.Measure)
-        self.add(mi, PKG.isPartOf, part_iri)
+        self.subdivision(mi, PKG.Measure, part_iri, m, f"Measure {m.number}")
         self.add(mi, PKG.inPart, part_iri)
-        self.add(mi, PKG.inDocument, d)
-        self.add(mi, PKG.number, Literal(m.number))
-        self.add(mi, PKG.numeral, Literal(m.numeral))
-        self.add(mi, PKG.title, zh(m.title.text))
-        self.add(mi, RDFS.label, zh(m.heading.text))
-        self.add(mi, RDFS.label, en(f"Measure {m.number}"))
         self.add(mi, PKG.text, zh(m.text.text))
-        self.add(mi, PKG.titleSpan, self.span(m.title))
-        self.add(mi, PKG.headingSpan, self.span(m.heading))
         self.add(mi, PKG.textSpan, self.span(m.text))
         self.responsibility(mi, m.responsibility, own=True)
         if m.implementers is not None:

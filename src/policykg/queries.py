@@ -239,13 +239,20 @@ def _integer(store, param, raw, where) -> Term:
     return Term.literal(str(int(raw)), XSD_INTEGER)
 
 
+def _given_iri(store, param, raw, where, known, what: str) -> Term | None:
+    """The term for a value given as an IRI (or prefix:local) the index knows; None for a name."""
+    iri = _iri(store, raw)
+    if iri is None:
+        return None
+    if iri not in known:
+        raise ParameterError(f"{where}: {iri} is not {what}", param.name)
+    return Term.iri(iri)
+
+
 def _measure(store, param, raw, where) -> Term:
     index = name_index(store)
-    iri = _iri(store, raw)
-    if iri:
-        if iri not in index.measure_iris:
-            raise ParameterError(f"{where}: {iri} is not a measure", param.name)
-        return Term.iri(iri)
+    if (term := _given_iri(store, param, raw, where, index.measure_iris, "a measure")) is not None:
+        return term
     try:
         n = numeral_value(raw.strip("（）() "))
     except ValueError:
@@ -263,11 +270,8 @@ def _measure(store, param, raw, where) -> Term:
 
 def _body(store, param, raw, where) -> Term:
     index = name_index(store)
-    iri = _iri(store, raw)
-    if iri:
-        if iri not in index.body_iris:
-            raise ParameterError(f"{where}: {iri} is not a government body", param.name)
-        return Term.iri(iri)
+    if (term := _given_iri(store, param, raw, where, index.body_iris, "a government body")) is not None:
+        return term
     found = sorted(index.bodies.get(raw, ()))
     if len(found) == 1:
         return Term.iri(found[0])
@@ -278,11 +282,8 @@ def _body(store, param, raw, where) -> Term:
 
 def _document(store, param, raw, where) -> Term:
     index = name_index(store)
-    iri = _iri(store, raw)
-    if iri:
-        if iri not in index.documents:
-            raise ParameterError(f"{where}: {iri} is not a legal document", param.name)
-        return Term.iri(iri)
+    if (term := _given_iri(store, param, raw, where, index.documents, "a legal document")) is not None:
+        return term
     text = raw.strip("《》")
     candidates = sorted(i for i, titles in index.documents.items() if any(text in t for t in titles))
     # prefer an exact title, then a document some measure actually cites
@@ -301,11 +302,9 @@ def _document(store, param, raw, where) -> Term:
 def _concept(store, param, raw, where) -> Term:
     index = name_index(store)
     names = index.concepts[param.scheme]
-    iri = _iri(store, raw)
-    if iri:
-        if not any(iri in iris for iris in names.values()):
-            raise ParameterError(f"{where}: {iri} is not a concept of {param.scheme}", param.name)
-        return Term.iri(iri)
+    known = {i for iris in names.values() for i in iris}
+    if (term := _given_iri(store, param, raw, where, known, f"a concept of {param.scheme}")) is not None:
+        return term
     found = sorted(names.get(raw.lower(), ()))
     if len(found) == 1:
         return Term.iri(found[0])
