@@ -230,7 +230,7 @@ def _serve(host: str, port: int) -> None:
 
     from .web import create_app
     click.echo(f"serving on http://{host}:{port}/ (SPARQL: /sparql; Ctrl-C stops)")
-    waitress.serve(create_app(), host=host, port=port, threads=4)
+    waitress.serve(create_app({"SPARQL_ISOLATE": True}), host=host, port=port, threads=4)
 
 
 @main.command()

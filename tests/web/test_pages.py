@@ -26,6 +26,7 @@ def test_measure_page_highlights_the_extracted_words(client):
     assert 'rel="prev" href="/id/doc/zczmbf-2021-9/measure/8"' in html
     assert 'rel="next" href="/id/doc/zczmbf-2021-9/measure/10"' in html
     assert "≥" in html or "&gt;=" in html             # a target with its comparator
+    assert '<small class="rank">规范性文件</small>' in html   # the cited document's rank
 
 
 def test_jsonld_is_embedded_and_escaped(client):

@@ -125,3 +125,20 @@ def test_real_clients_get_the_cli_answers(app):
         store = SPARQLStore(base + "/sparql")
         assert [(int(n), str(t)) for n, t in store.query(full)] == expected
         store.close()
+
+
+def test_isolated_worker_stops_a_runaway_aggregate_and_recovers():
+    """An aggregate over a cross product computes before its first row: only killing the worker stops it."""
+    import time
+    app = create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_TIMEOUT": 1.0})
+    client = app.test_client()
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    r = get(client, runaway)
+    assert r.status_code == 503 and "time limit" in r.get_data(as_text=True)
+    assert time.monotonic() - started < 20
+    ok = get(client, Q)                                   # a fresh worker answers the next query
+    assert ok.status_code == 200 and len(json.loads(ok.get_data(as_text=True))["results"]["bindings"]) == 35
+    bad = get(client, "SELECT * WHERE { ?s ?p }")
+    assert bad.status_code == 400 and "line: 1" in bad.get_data(as_text=True)
+    app.extensions["policykg"]["sparql_store"].close()

@@ -21,6 +21,7 @@ DEFAULTS = {
     "SPARQL_ROW_LIMIT": 10_000,                        # rows (or triples) per answer
     "SPARQL_MAX_QUERY": 20_000,                        # characters per query
     "POLICYKG_FILES": None,                            # None: the shipped dataset
+    "SPARQL_ISOLATE": False,                           # run /sparql queries in a killable child process
 }
 
 
@@ -39,8 +40,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     files = [Path(f) for f in (app.config["POLICYKG_FILES"] or default_files())]
+    store = EmbeddedStore(files)
+    sparql_store = store
+    if app.config["SPARQL_ISOLATE"]:
+        from ..isolated import IsolatedStore
+        sparql_store = IsolatedStore(files)
     app.extensions["policykg"] = {
-        "store": EmbeddedStore(files),
+        "store": store,                 # pages and saved queries: queries we wrote
+        "sparql_store": sparql_store,   # ad-hoc queries from anyone
         "etag": data_hash(files)[:32],
         "files": files,
     }

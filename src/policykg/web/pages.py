@@ -122,7 +122,10 @@ def measure_view(iri: str) -> dict:
             "basis": basis,
             "part": value_view(h["part"]), "document": value_view(h["doc"]),
             "responsible": related("pkg:responsibleBody"), "implementers": related("pkg:implementingBody"),
-            "cites": related("pkg:cites") + related("pkg:plansDocument"),
+            "cites": [dict(value_view(r["o"]), rank=r["rank"].value if "rank" in r else None) for r in s.select(
+                "SELECT ?o (SAMPLE(?r) AS ?rank) WHERE { ?x pkg:cites|pkg:plansDocument ?o . OPTIONAL { ?o a ?c . "
+                "?c rdfs:subClassOf pkg:LegalDocument ; rdfs:label ?r FILTER (lang(?r) = 'zh') } } GROUP BY ?o ORDER BY ?o",
+                x).dicts()],
             "instruments": related("pkg:usesInstrument"), "groups": related("pkg:servesTargetGroup"),
             "targets": [{k: v.value for k, v in t.items()} for t in targets],
             "previous": by_number.get(n - 1), "next": by_number.get(n + 1)}

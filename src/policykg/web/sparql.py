@@ -129,7 +129,7 @@ def endpoint() -> Response:
     why = refused_feature(query)
     if why:
         return problem(403 if "read-only" in why else 400, why)
-    store = current_app.extensions["policykg"]["store"]
+    store = current_app.extensions["policykg"]["sparql_store"]
     limit = config["SPARQL_ROW_LIMIT"]
     try:
         result = store.run(query, limit=limit, timeout=config["SPARQL_TIMEOUT"])
