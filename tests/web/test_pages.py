@@ -126,6 +126,11 @@ def test_measure_page_shows_its_legal_basis_side_by_side(client):
     basis = html[html.index('class="basis"'):html.index("</table>", html.index('class="basis"'))]
     assert 'href="/id/legal/sme-promotion-law/article/40"' in basis
     assert "<mark>政府采购不得在企业股权结构、经营年限、经营规模和财务指标等方面对中小企业实行差别待遇或者歧视待遇</mark>" in basis
+    # the whole passages stand beside each other, the shared words marked
+    assert "为中小企业获得政府采购合同提供指导和服务。" in basis                    # the measure's sentence, unmarked part
+    html30 = client.get("/id/doc/zczmbf-2021-9/measure/30").get_data(as_text=True)
+    assert ('<td class="passage">第二十条 审计机关依法<mark>对机关、事业单位和国有大型企业支付中小企业款项</mark>'
+            '情况实施<mark>审计监督</mark>。</td>') in html30
 
 
 def test_law_page_has_articles_as_anchors_with_the_measures_using_them(client):

@@ -108,16 +108,11 @@ def measure_view(iri: str) -> dict:
                           {"doc": h["doc"], "before": Term.literal(str(n - 1), "http://www.w3.org/2001/XMLSchema#integer"),
                            "after": Term.literal(str(n + 1), "http://www.w3.org/2001/XMLSchema#integer")}).rows
     by_number = {int(num.value): local_path(m.value) for m, num in neighbours}
-    basis = [{"article": value_view(r["a"]), "kind": label_of(r["kind"].value), "score": r["score"].value,
-              "measure": [e.value for e in (r.get("mq"),) if e], "law": [e.value for e in (r.get("aq"),) if e]}
-             for r in s.select(
-                 "SELECT ?a ?kind ?score (GROUP_CONCAT(DISTINCT ?m; separator='\u0001') AS ?mq) "
-                 "(GROUP_CONCAT(DISTINCT ?q; separator='\u0001') AS ?aq) WHERE { ?x pkg:hasLegalBasis ?b . "
-                 "?b pkg:article ?a ; pkg:basisKind ?kind ; pkg:score ?score ; pkg:measureEvidence/oa:exact ?m ; "
-                 "pkg:articleEvidence/oa:exact ?q } GROUP BY ?a ?kind ?score ORDER BY DESC(?score) ?a", x).dicts()]
-    for b in basis:
-        b["measure"] = b["measure"][0].split("\u0001") if b["measure"] else []
-        b["law"] = b["law"][0].split("\u0001") if b["law"] else []
+    basis = [dict(b, **passages(b["node"], text, start)) for b in (
+        {"node": r["b"].value, "article": value_view(r["a"]), "kind": label_of(r["kind"].value),
+         "score": r["score"].value}
+        for r in s.select("SELECT ?b ?a ?kind ?score WHERE { ?x pkg:hasLegalBasis ?b . ?b pkg:article ?a ; "
+                          "pkg:basisKind ?kind ; pkg:score ?score } ORDER BY DESC(?score) ?a", x).dicts())]
     return {"number": n, "numeral": h["numeral"].value, "title": h["title"].value, "segments": segments,
             "basis": basis,
             "part": value_view(h["part"]), "document": value_view(h["doc"]),
@@ -188,6 +183,42 @@ def legal_view(iri: str) -> dict:
 
 VIEWS = {PKG + "PolicyDocument": document_view, PKG + "GovernmentBody": body_view,
          PKG + "CollectiveBody": body_view, PKG + "UnresolvedBody": body_view, PKG + "LegalDocument": legal_view}
+
+
+def marked(text: str, offset: int, runs: list[tuple[int, int]]) -> list[dict]:
+    """text (starting at offset in its file) cut into segments, the runs marked."""
+    out, at = [], 0
+    for s, e in sorted(runs):
+        a, b = s - offset, e - offset
+        if a < at or a < 0 or b > len(text):
+            continue
+        out += [{"text": text[at:a]}, {"text": text[a:b], "mark": True}]
+        at = b
+    return out + [{"text": text[at:]}]
+
+
+def passages(basis: str, measure_text: str, measure_start: int) -> dict:
+    """Both passages of a legal-basis link, the shared words marked: the measure's
+    sentences that hold the evidence, and the article's paragraph that does."""
+    s = store()
+    b = {"b": Term.iri(basis)}
+    ev = s.select("SELECT ?side ?s ?e WHERE { { ?b pkg:measureEvidence ?sp BIND ('m' AS ?side) } UNION "
+                  "{ ?b pkg:articleEvidence ?sp BIND ('a' AS ?side) } ?sp oa:start ?s ; oa:end ?e }", b).rows
+    m_runs = [(int(r[1].value), int(r[2].value)) for r in ev if r[0].value == "m"]
+    a_runs = [(int(r[1].value), int(r[2].value)) for r in ev if r[0].value == "a"]
+    lo = min(a for a, _ in m_runs) - measure_start
+    hi = max(e for _, e in m_runs) - measure_start
+    while lo > 0 and measure_text[lo - 1] not in "。；":
+        lo -= 1
+    while hi < len(measure_text) and measure_text[hi - 1] not in "。；":
+        hi += 1
+    para = s.select("SELECT ?text ?start WHERE { ?b pkg:article ?a . ?a eli:has_part ?p . "
+                    "?p pkg:text ?text ; pkg:textSpan ?sp . ?sp oa:start ?start ; oa:end ?end "
+                    "FILTER (?start <= ?first && ?last <= ?end) }",
+                    dict(b, first=Term.literal(str(min(a for a, _ in a_runs)), "http://www.w3.org/2001/XMLSchema#integer"),
+                         last=Term.literal(str(max(e for _, e in a_runs)), "http://www.w3.org/2001/XMLSchema#integer"))).dicts()
+    article = marked(para[0]["text"].value, int(para[0]["start"].value), a_runs) if para else []
+    return {"measure_passage": marked(measure_text[lo:hi], measure_start + lo, m_runs), "article_passage": article}
 
 
 def render_entity(iri: str):
