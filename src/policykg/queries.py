@@ -193,6 +193,7 @@ class NameIndex:
                                         f"VALUES ?p {{ {DOC_TITLES} }} }}"):
             self.documents.setdefault(iri, set()).add(title)
         self.cited = {r[0].value for r in store.select("SELECT DISTINCT ?x WHERE { ?m pkg:cites ?x }").rows}
+        self.resolved: dict[tuple, Term] = {}
 
 
 _INDEXES: "weakref.WeakKeyDictionary[Store, NameIndex]" = weakref.WeakKeyDictionary()
@@ -216,15 +217,24 @@ def _iri(store: Store, raw: str) -> str | None:
 
 
 def resolve(store: Store, param: Parameter, raw: str) -> Term:
-    """The RDF term a parameter value stands for; ParameterError if none (or many)."""
+    """The RDF term a parameter value stands for; ParameterError if none (or many).
+
+    Answers are remembered per store: the stores are read-only, and a saved
+    query run again (a web form, a permalink) should not resolve again.
+    """
     raw = raw.strip()
     where = f"parameter {param.name!r}"
     if not raw:
         raise ParameterError(f"{where} is empty", param.name)
+    memo = name_index(store).resolved
+    key = (param.type, param.scheme, raw)
+    if key in memo:
+        return memo[key]
     try:
-        return _RESOLVERS[param.type](store, param, raw, where)
+        term = memo[key] = _RESOLVERS[param.type](store, param, raw, where)
     except TermError as e:
         raise ParameterError(f"{where}: {e}", param.name) from None
+    return term
 
 
 def _text(store, param, raw, where) -> Term:

@@ -130,7 +130,11 @@ class Store(ABC):
     prefixes: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
 
     def with_prologue(self, query: str) -> str:
-        return prologue(self.prefixes) + query
+        # built once: the prefixes of a store are fixed, and this runs on every query
+        cached = self.__dict__.get("_prologue")
+        if cached is None:
+            cached = self.__dict__["_prologue"] = prologue(self.prefixes)
+        return cached + query
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> ResultSet:
         result = self.run(query, bindings)
@@ -201,7 +205,7 @@ class EmbeddedStore(Store):
             m = _ERROR_AT.match(str(e))
             if m:
                 # report positions in the query as the user wrote it, not with our prologue
-                line = int(m[1]) - prologue(self.prefixes).count("\n")
+                line = int(m[1]) - self.with_prologue("").count("\n")
                 raise QueryError(_short(m[3]), max(line, 1), int(m[2])) from None
             raise QueryError(str(e)) from None
         except (OSError, RuntimeError, ValueError) as e:
