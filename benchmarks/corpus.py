@@ -16,7 +16,14 @@ DOC = BASE + "doc/zczmbf-2021-9"
 
 
 def shipped() -> Graph:
-    return load_rdf(resources.default_output())
+    """The notice's graph with its legal basis (both are copied per notice)."""
+    g = load_rdf(resources.default_output())
+    return load_rdf(resources.default_output().with_name("legal-basis.ttl"), g)
+
+
+def shared_files() -> list:
+    """What every notice of a corpus points into: ontology, registries, law texts."""
+    return resources.ontology_files() + resources.registry_files() + [resources.default_output().with_name("laws.ttl")]
 
 
 def corpus(n: int, base: Graph | None = None) -> Graph:

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pyoxigraph as ox  # noqa: E402
-from corpus import DOC, corpus, shipped  # noqa: E402
+from corpus import DOC, corpus, shared_files, shipped  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
 from policykg import resources  # noqa: E402
@@ -64,7 +64,7 @@ def main() -> None:
     args = ap.parse_args()
     queries = load_queries()
     base = shipped()
-    context = [f for f in resources.ontology_files() + resources.registry_files()]
+    context = shared_files()
     summary = []
     for n in [int(x) for x in args.sizes.split(",")]:
         g = corpus(n, base)

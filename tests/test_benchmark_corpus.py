@@ -22,3 +22,4 @@ def test_corpus_has_n_distinct_notices_of_the_same_shape():
     assert len(docs) == 3
     assert len({str(n) for d in docs for n in g.objects(d, PKG.documentNumber)}) == 3
     assert len(set(g.subjects(RDF.type, PKG.Measure))) == 105
+    assert len(set(g.subjects(RDF.type, PKG.LegalBasis))) == 3 * len(set(base.subjects(RDF.type, PKG.LegalBasis))) > 0

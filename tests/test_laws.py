@@ -99,6 +99,8 @@ def test_version_comparison_of_the_payment_regulation():
     by_old = {c.old: c for c in changes if c.old is not None}
     assert len(by_old) == 29 and len({c.new for c in changes if c.new is not None}) == 37
     assert by_old[10].new == 11 and by_old[10].kind == "changed"      # numbers shift by one
+    # 2020 第十七条 (complaints) was split: its first paragraph is 2025 第二十四条
+    assert ("changed", 17, 24) in {(c.kind, c.old, c.new) for c in changes}
     kinds = {c.kind for c in changes}
     assert {"changed", "added"} <= kinds
     assert all(c.kind != "unchanged" or c.similarity == 1.0 for c in changes)

@@ -181,6 +181,9 @@ class Change:
     similarity: float
 
 
+SPLIT_PARAGRAPH = 0.55   # a paragraph this close to one in another article has moved there
+
+
 def compare_versions(old: dict[int, str], new: dict[int, str], threshold: float = 0.45) -> list[Change]:
     """Align articles by content (numbers shift between versions), greedily by similarity."""
     norm_old = {n: normalise(re.sub(r"^第\S+条\s*", "", t)).text for n, t in old.items()}
@@ -201,6 +204,22 @@ def compare_versions(old: dict[int, str], new: dict[int, str], threshold: float 
         used_old.add(a), used_new.add(b)
         same = norm_old[a] == norm_new[b]
         changes.append(Change("unchanged" if same else "changed", a, b, round(ratio, 3)))
+    # An article split over several new ones matches none of them as a whole:
+    # align its paragraphs instead, and call it changed into each new article.
+    new_paragraphs = [(b, normalise(p).text) for b, t in new.items() for p in t.split("\n")]
+    for a in sorted(set(old) - used_old):
+        targets: dict[int, float] = {}
+        for paragraph in old[a].split("\n"):
+            pn = normalise(re.sub(r"^第\S+条\s*", "", paragraph)).text
+            if len(pn) < 10:
+                continue
+            ratio, b = max((SequenceMatcher(None, pn, re.sub(r"^第\S+条", "", q), autojunk=False).ratio(), b)
+                           for b, q in new_paragraphs)
+            if ratio >= SPLIT_PARAGRAPH:
+                targets[b] = max(targets.get(b, 0.0), ratio)
+        for b, ratio in sorted(targets.items()):
+            used_old.add(a), used_new.add(b)
+            changes.append(Change("changed", a, b, round(ratio, 3)))
     changes += [Change("removed", a, None, 0.0) for a in old if a not in used_old]
     changes += [Change("added", None, b, 0.0) for b in new if b not in used_new]
     return sorted(changes, key=lambda c: (c.new if c.new is not None else c.old + 0.5, c.old or 0))
