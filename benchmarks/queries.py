@@ -52,6 +52,16 @@ def timed(fn, repeat: int) -> list[float]:
     return runs
 
 
+def interleaved(a, b, repeat: int) -> tuple[list[float], list[float]]:
+    """Time a and b alternately after one warm-up each, so drift and warm-up hit both alike."""
+    a(), b()
+    runs_a, runs_b = [], []
+    for _ in range(repeat):
+        runs_a += timed(a, 1)
+        runs_b += timed(b, 1)
+    return runs_a, runs_b
+
+
 def p95(runs: list[float]) -> float:
     return sorted(runs)[max(0, math.ceil(0.95 * len(runs)) - 1)]
 
@@ -99,8 +109,7 @@ def main() -> None:
                 r = raw.query(sparql)
                 k = len(r.variables)
                 return [tuple(sol[i] for i in range(k)) for sol in r]
-            pkg_runs = timed(lambda: run_saved_query(store, q, params), args.repeat)
-            raw_runs = timed(run_raw, args.repeat)
+            pkg_runs, raw_runs = interleaved(lambda: run_saved_query(store, q, params), run_raw, args.repeat)
             pkg, rawm = statistics.median(pkg_runs), statistics.median(raw_runs)
             ratios_raw.append(pkg / rawm)
             cell_rdflib, ratio_rdflib = "-", ""
