@@ -221,7 +221,15 @@ class EmbeddedStore(Store):
         variables = [v.value for v in result.variables]
         columns = range(len(variables))
         if limit is None and deadline is None:
-            return ResultSet(variables, [tuple([term(sol[i]) for i in columns]) for sol in result])
+            # the same term recurs across rows (an IRI, an article's text): convert it once
+            seen: dict = {}
+
+            def convert(t):
+                hit = seen.get(t)
+                if hit is None and t is not None:
+                    hit = seen[t] = term(t)
+                return hit
+            return ResultSet(variables, [tuple([convert(sol[i]) for i in columns]) for sol in result])
         rows = [tuple([term(sol[i]) for i in columns]) for sol in _bounded(result, limit, deadline)]
         truncated = limit is not None and len(rows) > limit
         return ResultSet(variables, rows[:limit] if truncated else rows, truncated)
