@@ -154,7 +154,7 @@ def body_view(iri: str) -> dict:
 
 
 def legal_view(iri: str) -> dict:
-    citing = [{"href": local_path(f"{r['measure'].value}") if "measure" in r else None,
+    citing = [{"href": local_path(r["measure"].value),
                "label": f"（{r['number'].value}）{r['title'].value}", "quote": r["quote"].value}
               for r in store().select(
                   "SELECT ?measure ?number ?title ?quote WHERE { ?measure pkg:cites|pkg:plansDocument ?x ; "
