@@ -25,7 +25,6 @@ import pyoxigraph as ox  # noqa: E402
 from corpus import DOC, corpus, shared_files, shipped  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from policykg import resources  # noqa: E402
 from policykg.queries import bindings_for, load_queries, run_saved_query  # noqa: E402
 from policykg.store import EmbeddedStore, bind  # noqa: E402
 

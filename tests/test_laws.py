@@ -9,7 +9,7 @@ from rdflib.namespace import RDF
 from policykg import resources
 from policykg.iris import BASE, OA, PKG
 from policykg.laws import LawTextError, parse_law
-from policykg.legal_basis import Change, compare_versions, evaluate, link, normalise, passages_of, sentences
+from policykg.legal_basis import compare_versions, evaluate, link, normalise, passages_of, sentences
 from policykg.registry import load_registry
 
 LAWS = Path(resources.path("data", "laws"))

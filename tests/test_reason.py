@@ -10,7 +10,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from policykg import reason as reason_module
 from policykg.iris import PKG
 from policykg.reason import ReasonerUnavailable, materialise, projection, reason, reason_file
-from policykg.validate import context_graph, load_rdf, ontology_graph
+from policykg.validate import context_graph, load_rdf
 from policykg import resources
 
 FIXTURES = Path(__file__).parent / "fixtures"

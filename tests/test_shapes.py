@@ -1,5 +1,5 @@
 """The shapes file itself: every shape has a severity and a message in zh and en."""
-from rdflib import BNode, Literal
+from rdflib import Literal
 from rdflib.namespace import RDF, SH
 
 from policykg.validate import shapes_graph

@@ -6,8 +6,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import BNode
+from rdflib.namespace import SH
 
 from policykg.validate import InputError, shapes_graph, validate_file
 
@@ -22,23 +22,14 @@ def local(term) -> str:
 
 def fired(finding) -> tuple[str, str | None, str]:
     """(node shape, path, severity) of a finding, read back from the shapes graph."""
-    shape = URIRef(finding.shape) if finding.shape else None
-    src = next((s for s in SHAPES.objects(None, SH.property) if str(s) == finding.shape), None)
-    node = shape
-    path = None
-    if shape is None or (shape, RDF.type, SH.NodeShape) not in SHAPES:
-        # a property shape is a blank node: find it by the result's path
-        candidates = [(n, p) for n, p in SHAPES.subject_objects(SH.property)
-                      if str(SHAPES.value(p, SH.path)) == finding.path or
-                      (finding.path is None and isinstance(SHAPES.value(p, SH.path), BNode))]
-        node, prop = candidates[0] if len(candidates) == 1 else (None, None)
-        for n, p in SHAPES.subject_objects(SH.property):
-            if SHAPES.value(p, SH.message) is not None and \
-                    any(str(m) in (finding.message_zh, finding.message_en) for m in SHAPES.objects(p, SH.message)):
-                node, prop = n, p
-        p = SHAPES.value(prop, SH.path)
-        alt = SHAPES.value(p, SH.alternativePath) if isinstance(p, BNode) else None
-        path = "|".join(local(x) for x in SHAPES.items(alt)) if alt is not None else local(p)
+    if finding.shape is not None:              # a named node shape (its SPARQL constraints)
+        return local(finding.shape), None, finding.severity
+    # property shapes are blank nodes: find the one whose message the finding carries
+    node, prop = next((n, p) for n, p in SHAPES.subject_objects(SH.property)
+                      if {str(m) for m in SHAPES.objects(p, SH.message)} & {finding.message_zh, finding.message_en})
+    path = SHAPES.value(prop, SH.path)
+    alt = SHAPES.value(path, SH.alternativePath) if isinstance(path, BNode) else None
+    path = "|".join(local(x) for x in SHAPES.items(alt)) if alt is not None else local(path)
     return local(node), path, finding.severity
 
 

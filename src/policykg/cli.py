@@ -146,7 +146,6 @@ def _store(endpoint: str | None):
 
 
 def _emit(result, fmt: str, store) -> None:
-    from .store import Triple
     if isinstance(result, bool):
         click.echo(json.dumps({"head": {}, "boolean": result}) if fmt == "json" else str(result).lower())
     elif isinstance(result, list):

@@ -57,7 +57,7 @@ class ReasoningReport:
         else:
             lines.append("unsatisfiable classes: not checked (OWL 2 RL)")
         counts: dict[str, int] = {}
-        for s, p, o in self.inferred:
+        for _, p, o in self.inferred:
             key = f"a {o}" if p == RDF.type else str(p)
             counts[key] = counts.get(key, 0) + 1
         lines.append(f"inferred triples: {len(self.inferred)}")

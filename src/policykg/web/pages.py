@@ -136,7 +136,7 @@ def document_view(iri: str) -> dict:
                           "rdfs:label ?pt FILTER (lang(?pt) = 'zh') ?m pkg:inPart ?p ; pkg:number ?mn ; "
                           "rdfs:label ?mt FILTER (lang(?mt) = 'zh') } ORDER BY ?pn ?mn", {"x": Term.iri(iri)}).rows
     parts: dict[str, dict] = {}
-    for p, pn, pt, m, mn, mt in rows:
+    for p, _, pt, m, _, mt in rows:
         part = parts.setdefault(p.value, {"href": local_path(p.value), "label": pt.value, "measures": []})
         part["measures"].append({"href": local_path(m.value), "label": mt.value})
     return {"kind": "document", "parts": list(parts.values())}
