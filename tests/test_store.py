@@ -6,6 +6,8 @@ import pytest
 
 from policykg.queries import load_queries, run_saved_query
 from policykg.results import Term, TermError
+from policykg import store as store_module
+from policykg.iris import BASE
 from policykg.store import QueryError, RemoteStore, bind, open_store, query_form, where_brace
 
 from .oxigraph_server import oxigraph_endpoint
@@ -56,6 +58,33 @@ def test_query_forms(store):
     assert store.run("ASK { ?m pkg:number 35 }") is True
     triples = store.run("CONSTRUCT { ?m pkg:number ?n } WHERE { ?m a pkg:Measure ; pkg:number ?n }")
     assert len(triples) == 35
+
+
+def test_prepared_text_is_remembered_per_query_and_bindings(store, monkeypatch):
+    q = "SELECT ?n WHERE { ?m pkg:number ?n }"
+    nine, ten = ({"m": Term.iri(f"{BASE}doc/zczmbf-2021-9/measure/{n}")} for n in (9, 10))
+    first = store.prepared(q, nine)
+    assert store.prepared(q, dict(nine)) is first           # equal bindings: the same text
+    assert store.prepared(q, ten) != first and "measure/10>" in store.prepared(q, ten)
+    assert store.run(q, nine).values("n") == ["9"] and store.run(q, ten).values("n") == ["10"]
+    # the memo is bounded: a server asked for endless distinct values does not grow without end
+    monkeypatch.setattr(store_module, "PREPARED_MEMO", 4)
+    for n in range(1, 36):
+        assert store.run(q, {"m": Term.iri(f"{BASE}doc/zczmbf-2021-9/measure/{n}")}).values("n") == [str(n)]
+        assert len(store._prepared) <= 4
+
+
+def test_long_results_convert_each_term_like_short_ones(store):
+    # past the first rows terms are converted once each (a memo by term): the rows,
+    # unbound cells included, must be exactly those of converting term by term
+    q = ("SELECT ?m ?n ?text ?none WHERE { ?m a pkg:Measure ; pkg:number ?n ; pkg:text ?text "
+         "OPTIONAL { ?m pkg:noSuchProperty ?none } } ORDER BY ?n")
+    rows = store.select(q).rows
+    assert len(rows) == 35 > 32
+    raw = store.store.query(store.prepared(q))
+    assert rows == [tuple(store._term(t) for t in sol) for sol in raw]
+    assert all(r[3] is None for r in rows)
+    assert rows[34][1] == Term.literal("35", "http://www.w3.org/2001/XMLSchema#integer")
 
 
 def test_cli_sparql_reports_line_and_column():

@@ -16,7 +16,7 @@ import tomllib
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import resources
@@ -75,6 +75,10 @@ class SavedQuery:
     sparql: str
     path: Path
     chart: Mapping[str, str] = field(default_factory=dict)   # {"label": col, "value": col}
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.parameters)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -328,8 +332,8 @@ _RESOLVERS = {"text": _text, "integer": _integer, "measure": _measure, "body": _
 
 def bindings_for(store: Store, query: SavedQuery, params: Mapping[str, str]) -> dict[str, Term]:
     """Check names, apply defaults, resolve every value to a term."""
-    unknown = sorted(set(params) - {p.name for p in query.parameters})
-    if unknown:
+    if not query.names.issuperset(params):
+        unknown = sorted(set(params) - query.names)
         raise ParameterError(f"{query.name}: unknown parameter {', '.join(map(repr, unknown))}; "
                              f"it accepts: {query.accepted()}", unknown[0])
     bindings = {}
