@@ -177,14 +177,42 @@ class Store(ABC):
              ) -> ResultSet | bool | list[Triple]: ...
 
 
+def term_converter(ox):
+    """A function from a pyoxigraph term (or None) to a Term.
+
+    It runs on every cell of every result, so the classes it dispatches on
+    are bound as default arguments (local lookups, no attribute access) and
+    a Term is built by tuple.__new__ (no keyword handling).
+    """
+    def term(t, _new=tuple.__new__, _named=ox.NamedNode, _literal=ox.Literal, _blank=ox.BlankNode,
+             _string=ox.NamedNode(XSD_STRING), _t=Term):
+        cls = type(t)
+        if cls is _named:
+            return _new(_t, ("uri", t.value, None, None))
+        if cls is _literal:
+            lang = t.language
+            if lang:
+                return _new(_t, ("literal", t.value, None, lang))
+            dt = t.datatype
+            if dt == _string:               # compared in Rust: cheaper than reading the IRI out
+                return _new(_t, ("literal", t.value, None, None))
+            return _new(_t, ("literal", t.value, dt.value, None))
+        if t is None:
+            return None
+        if cls is _blank:
+            return _t("bnode", t.value)
+        return _t("literal", str(t))
+    return term
+
+
 class EmbeddedStore(Store):
     """pyoxigraph in memory, loaded with the ontology, vocabularies, registries and data."""
 
     def __init__(self, files: Iterable[Path] | None = None):
         import pyoxigraph as ox
         self._ox = ox
-        self._named, self._literal, self._blank = ox.NamedNode, ox.Literal, ox.BlankNode
-        self._xsd_string = ox.NamedNode(XSD_STRING)
+        self._term = term_converter(ox)
+        self._variables: dict[str, tuple[str, ...]] = {}
         self.store = ox.Store()
         self.files = list(files) if files is not None else default_files()
         for f in self.files:
@@ -195,26 +223,6 @@ class EmbeddedStore(Store):
 
     def __len__(self) -> int:
         return len(self.store)
-
-    def _term(self, t, _new=tuple.__new__) -> Term | None:
-        """pyoxigraph term → Term; on the hot path of every result row, hence
-        the type dispatch by identity and tuple.__new__ (no keyword handling)."""
-        cls = type(t)
-        if cls is self._named:
-            return _new(Term, ("uri", t.value, None, None))
-        if cls is self._literal:
-            lang = t.language
-            if lang:
-                return _new(Term, ("literal", t.value, None, lang))
-            dt = t.datatype
-            if dt == self._xsd_string:      # compared in Rust: cheaper than reading the IRI out
-                return _new(Term, ("literal", t.value, None, None))
-            return _new(Term, ("literal", t.value, dt.value, None))
-        if t is None:
-            return None
-        if cls is self._blank:
-            return Term("bnode", t.value)
-        return Term("literal", str(t))
 
     def _run(self, form: str, query: str, limit: int | None, deadline: float | None):
         try:
@@ -236,7 +244,13 @@ class EmbeddedStore(Store):
             for t in _bounded(result, limit, deadline):
                 triples.append(Triple(term(t.subject), term(t.predicate), term(t.object)))
             return triples
-        variables = [v.value for v in result.variables]
+        # a query's variables are fixed by its text (the same object, from the prepared memo)
+        variables = self._variables.get(query)
+        if variables is None:
+            if len(self._variables) >= PREPARED_MEMO:
+                self._variables.clear()
+            variables = self._variables[query] = tuple(v.value for v in result.variables)
+        variables = list(variables)
         if limit is None and deadline is None:
             return ResultSet(variables, _converted(result, term))
         rows = [tuple(map(term, sol)) for sol in _bounded(result, limit, deadline)]
