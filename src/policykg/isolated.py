@@ -1,24 +1,40 @@
-"""A store whose queries run in a child process, killed at the time limit.
+"""A store whose queries run in child processes, killed at the time limit.
 
 pyoxigraph cannot interrupt a query, and it computes an aggregate before it
 yields a row, so an in-process deadline only catches slow iteration. The
-public endpoint sends each ad-hoc query to a child process holding its own
-copy of the store; if no answer comes within the limit, the child is killed
-and a fresh one started. One child and a lock: queries run one at a time.
+public endpoint sends each ad-hoc query to one of a few worker processes,
+each holding its own copy of the store:
+
+- a worker that does not answer within the time limit is killed, and a fresh
+  one is started in the background, so the answer (503) is not delayed;
+- a worker may use at most `memory_mb` of address space, so a query that
+  would materialise a cross product dies alone instead of starving the host;
+- when every worker is busy a query waits for one at most `queue_wait`
+  seconds (by default, as long as a query may run), then is refused (503,
+  retry later) rather than queued without end.
 """
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .results import Term
-from .store import EmbeddedStore, QueryError, QueryTimeout, Store
+from .store import EmbeddedStore, QueryAborted, QueryBusy, QueryError, QueryTimeout, Store
 
 
-def _child(conn, files: list[str]) -> None:
-    store = EmbeddedStore([Path(f) for f in files])
+def _child(conn, files: list[str], memory_mb: int | None) -> None:
+    if memory_mb:
+        import resource
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        store = EmbeddedStore([Path(f) for f in files])
+    except MemoryError:
+        conn.send(("failed", f"the store does not fit in the worker memory limit of {memory_mb} MB"))
+        return
     conn.send(("ready", None))
     while True:
         try:
@@ -29,47 +45,118 @@ def _child(conn, files: list[str]) -> None:
             conn.send(("ok", store.run(query, bindings, limit=limit)))
         except QueryError as e:
             conn.send(("query-error", (e.message, e.line, e.column)))
+        except MemoryError:
+            conn.send(("memory", None))
         except Exception as e:                # anything else: report, keep serving
             conn.send(("error", f"{type(e).__name__}: {e}"))
 
 
-class IsolatedStore(Store):
-    def __init__(self, files: Iterable[Path], start_timeout: float = 60.0):
-        self.files = [str(f) for f in files]
-        self.start_timeout = start_timeout
-        self._lock = threading.Lock()
-        self._context = multiprocessing.get_context("spawn")
-        self._start()
+class _Worker:
+    """One child process and the pipe to it."""
 
-    def _start(self) -> None:
-        self._conn, child_conn = self._context.Pipe()
-        self._proc = self._context.Process(target=_child, args=(child_conn, self.files), daemon=True)
-        self._proc.start()
+    def __init__(self, context, files: list[str], memory_mb: int | None, start_timeout: float):
+        self.conn, child_conn = context.Pipe()
+        self.proc = context.Process(target=_child, args=(child_conn, files, memory_mb), daemon=True)
+        self.proc.start()
         child_conn.close()
-        if not self._conn.poll(self.start_timeout) or self._conn.recv()[0] != "ready":
+        try:
+            status, payload = self.conn.recv() if self.conn.poll(start_timeout) else ("silent", None)
+        except (EOFError, OSError):
+            status, payload = "died", None
+        if status != "ready":
             self.close()
-            raise RuntimeError("the query worker did not start")
+            limit = f" (its memory limit is {memory_mb} MB)" if memory_mb else ""
+            why = payload or {"silent": f"no answer within {start_timeout} s",
+                              "died": f"it exited while loading the store{limit}"}.get(status, status)
+            raise RuntimeError(f"the query worker did not start: {why}")
+
+    def ask(self, request: tuple, timeout: float | None) -> tuple[str, object]:
+        """The worker's answer; QueryTimeout if none in time, EOFError if it died."""
+        self.conn.send(request)
+        if not self.conn.poll(timeout):
+            raise QueryTimeout("the query ran past its time limit")
+        return self.conn.recv()
 
     def close(self) -> None:
-        if self._proc.is_alive():
-            self._proc.kill()
-        self._proc.join(timeout=5)
-        self._conn.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+
+class IsolatedStore(Store):
+    def __init__(self, files: Iterable[Path], workers: int = 2, memory_mb: int | None = None,
+                 queue_wait: float | None = None, start_timeout: float = 60.0):
+        if workers < 1:
+            raise ValueError("an isolated store needs at least one worker")
+        self.files = [str(f) for f in files]
+        self.workers, self.memory_mb, self.start_timeout = workers, memory_mb, start_timeout
+        self.queue_wait = queue_wait
+        self._context = multiprocessing.get_context("spawn")
+        # a slot holds a worker, or None while its replacement is being started
+        self._slots: queue.Queue[_Worker | None] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._closed = False
+        for _ in range(workers):
+            self._slots.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context, self.files, self.memory_mb, self.start_timeout)
+        self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker and start its replacement in the background."""
+        worker.close()
+        self._all.discard(worker)
+
+        def replace():
+            try:
+                fresh = None if self._closed else self._spawn()
+            except RuntimeError:
+                fresh = None                  # started on demand by the next query instead
+            self._slots.put(fresh)
+        threading.Thread(target=replace, daemon=True).start()
 
     def run(self, query: str, bindings: Mapping[str, Term] | None = None, *,
             limit: int | None = None, timeout: float | None = None):
-        with self._lock:
-            self._conn.send((query, dict(bindings) if bindings else None, limit))
-            if not self._conn.poll(timeout):
-                self.close()
-                self._start()
-                raise QueryTimeout("the query ran past its time limit")
-            status, payload = self._conn.recv()
+        try:
+            worker = self._slots.get(timeout=self.queue_wait if self.queue_wait is not None else timeout)
+        except queue.Empty:
+            raise QueryBusy(f"all {self.workers} query workers are busy; try again shortly") from None
+        try:
+            if worker is None:
+                worker = self._spawn()
+        except RuntimeError as e:
+            self._slots.put(None)
+            raise QueryAborted(str(e)) from None
+        try:
+            status, payload = worker.ask((query, dict(bindings) if bindings else None, limit), timeout)
+        except QueryTimeout:
+            self._retire(worker)
+            raise
+        except (EOFError, OSError):
+            self._retire(worker)
+            raise QueryAborted(self._died()) from None
+        if status == "memory":
+            self._retire(worker)
+            raise QueryAborted(self._died())
+        self._slots.put(worker)
         if status == "ok":
             return payload
         if status == "query-error":
             raise QueryError(*payload)
         raise QueryError(payload)
+
+    def _died(self) -> str:
+        limit = f" of {self.memory_mb} MB" if self.memory_mb else ""
+        return f"the query stopped its worker, most likely by needing more than the memory limit{limit}"
+
+    def close(self) -> None:
+        self._closed = True
+        for worker in list(self._all):
+            worker.close()
+        self._all.clear()
 
     def _run(self, form, query, limit, deadline):      # pragma: no cover - run() is overridden
         raise NotImplementedError

@@ -31,6 +31,14 @@ class QueryTimeout(RuntimeError):
     """The query ran past its time limit."""
 
 
+class QueryBusy(RuntimeError):
+    """Every worker that could run the query is busy; try again later."""
+
+
+class QueryAborted(RuntimeError):
+    """The query stopped the process running it (out of its memory limit)."""
+
+
 class QueryError(ValueError):
     """A query that cannot run: says what and, for syntax errors, where."""
 

@@ -102,8 +102,12 @@ def live_server(app):
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()
+        # closed from the loop's own thread: closing its sockets from this one races the
+        # select() in server.run (EBADF in the server thread)
+        server.trigger.pull_trigger(server.close)
         thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        assert not thread.is_alive()
 
 
 def test_real_clients_get_the_cli_answers(app):
@@ -142,3 +146,28 @@ def test_isolated_worker_stops_a_runaway_aggregate_and_recovers():
     bad = get(client, "SELECT * WHERE { ?s ?p }")
     assert bad.status_code == 400 and "line: 1" in bad.get_data(as_text=True)
     app.extensions["policykg"]["sparql_store"].close()
+
+
+def test_a_busy_endpoint_answers_503_with_retry_after_and_a_hoarder_dies_alone():
+    import time
+    app = create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_TIMEOUT": 2.0,
+                      "SPARQL_WORKERS": 1, "SPARQL_WORKER_MEMORY": 400,
+                      "SPARQL_QUEUE_WAIT": 0.5})
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    answers = []
+    slow = threading.Thread(target=lambda: answers.append(get(app.test_client(), runaway).status_code))
+    try:
+        slow.start()
+        time.sleep(0.3)
+        busy = get(app.test_client(), Q)
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
+        assert "all 1 query workers are busy" in busy.get_data(as_text=True)
+        slow.join()
+        assert answers == [503]
+        hoarder = get(app.test_client(), "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
+        assert hoarder.status_code == 503 and "memory limit of 400 MB" in hoarder.get_data(as_text=True)
+        # the replacement worker starts in the background; the next query waits for it
+        ok = get(app.test_client(), Q)
+        assert ok.status_code == 200 and len(json.loads(ok.get_data(as_text=True))["results"]["bindings"]) == 35
+    finally:
+        app.extensions["policykg"]["sparql_store"].close()

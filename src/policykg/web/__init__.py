@@ -21,7 +21,10 @@ DEFAULTS = {
     "SPARQL_ROW_LIMIT": 10_000,                        # rows (or triples) per answer
     "SPARQL_MAX_QUERY": 20_000,                        # characters per query
     "POLICYKG_FILES": None,                            # None: the shipped dataset
-    "SPARQL_ISOLATE": False,                           # run /sparql queries in a killable child process
+    "SPARQL_ISOLATE": False,                           # run /sparql queries in killable child processes
+    "SPARQL_WORKERS": 2,                               # isolated: worker processes (queries at once)
+    "SPARQL_WORKER_MEMORY": 2048,                      # isolated: MB of address space per worker
+    "SPARQL_QUEUE_WAIT": 5.0,                          # isolated: seconds to wait for a free worker
 }
 
 
@@ -44,7 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     sparql_store = store
     if app.config["SPARQL_ISOLATE"]:
         from ..isolated import IsolatedStore
-        sparql_store = IsolatedStore(files)
+        sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]),
+                                     memory_mb=int(app.config["SPARQL_WORKER_MEMORY"]) or None,
+                                     queue_wait=float(app.config["SPARQL_QUEUE_WAIT"]))
     app.extensions["policykg"] = {
         "store": store,                 # pages and saved queries: queries we wrote
         "sparql_store": sparql_store,   # ad-hoc queries from anyone

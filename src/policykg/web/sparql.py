@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..results import FORMATS, MEDIA_TYPES, render
-from ..store import UPDATE_KEYWORDS, QueryError, QueryTimeout, Triple, _tokens
+from ..store import UPDATE_KEYWORDS, QueryAborted, QueryBusy, QueryError, QueryTimeout, Triple, _tokens
 
 bp = Blueprint("sparql", __name__)
 
@@ -135,6 +135,13 @@ def endpoint() -> Response:
         result = store.run(query, limit=limit, timeout=config["SPARQL_TIMEOUT"])
     except QueryTimeout:
         return problem(503, f"the query ran past the time limit of {config['SPARQL_TIMEOUT']} s")
+    except QueryBusy as e:
+        resp = problem(503, str(e))
+        # a busy worker is free again within the time limit at the latest
+        resp.headers["Retry-After"] = str(max(1, round(config["SPARQL_TIMEOUT"])))
+        return resp
+    except QueryAborted as e:
+        return problem(503, str(e))
     except QueryError as e:
         where = {"line": e.line, "column": e.column} if e.line is not None else {}
         return problem(400, f"malformed query: {e.message}", **where)

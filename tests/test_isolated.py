@@ -1,0 +1,95 @@
+"""The isolated store: worker processes killed at the time limit, bounded in
+memory, a pool that refuses rather than queues without end."""
+import threading
+import time
+
+import pytest
+
+from policykg.isolated import IsolatedStore
+from policykg.store import QueryAborted, QueryBusy, QueryError, QueryTimeout, default_files
+
+MEASURES = "SELECT ?n WHERE { ?m a pkg:Measure ; pkg:number ?n } ORDER BY ?n"
+# an aggregate over a cross product computes before its first row: only killing stops it
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# sorting a cross product of the store with itself holds every row: ~800 million
+HOARDER = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+
+
+@pytest.fixture
+def pool(request):
+    made = []
+
+    def make(**kw):
+        store = IsolatedStore(default_files(), **kw)
+        made.append(store)
+        return store
+    yield make
+    for store in made:
+        store.close()
+
+
+def numbers(store, **kw):
+    return [int(v) for v in store.run(MEASURES, **kw).values("n")]
+
+
+def test_a_runaway_query_does_not_hold_up_the_other_worker(pool):
+    store = pool(workers=2)
+    failures = []
+
+    def runaway():
+        try:
+            store.run(RUNAWAY, timeout=4)
+        except QueryTimeout as e:
+            failures.append(e)
+    slow = threading.Thread(target=runaway)
+    slow.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert numbers(store, timeout=4) == list(range(1, 36))
+    assert time.monotonic() - started < 2          # answered beside the runaway, not after it
+    slow.join()
+    assert len(failures) == 1
+
+
+def test_when_every_worker_is_busy_a_query_is_refused_not_queued(pool):
+    store = pool(workers=1)
+    outcome = {}
+
+    def runaway():
+        try:
+            store.run(RUNAWAY, timeout=3)
+        except QueryTimeout:
+            outcome["runaway"] = "timed out"
+    slow = threading.Thread(target=runaway)
+    slow.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    with pytest.raises(QueryBusy, match="all 1 query workers are busy"):
+        store.run(MEASURES, timeout=0.5)
+    assert time.monotonic() - started < 2
+    slow.join()
+    assert outcome == {"runaway": "timed out"}
+    # the killed worker is replaced and the pool answers again
+    assert numbers(store, timeout=30) == list(range(1, 36))
+
+
+def test_a_query_past_the_memory_limit_kills_only_its_worker(pool):
+    store = pool(workers=1, memory_mb=400)
+    started = time.monotonic()
+    with pytest.raises(QueryAborted, match="memory limit of 400 MB"):
+        store.run(HOARDER, timeout=60)
+    assert time.monotonic() - started < 30           # it died of memory, not of the clock
+    assert numbers(store, timeout=30) == list(range(1, 36))
+
+
+def test_errors_in_the_worker_come_back_with_line_and_column(pool):
+    store = pool(workers=1)
+    with pytest.raises(QueryError) as e:
+        store.run("SELECT ?x WHERE {\n  ?x ?y\n}", timeout=10)
+    assert e.value.line == 3
+    assert numbers(store, timeout=10) == list(range(1, 36))
+
+
+def test_a_store_too_big_for_the_memory_limit_says_so():
+    with pytest.raises(RuntimeError, match=r"did not start: .*memory limit is 40 MB"):
+        IsolatedStore(default_files(), workers=1, memory_mb=40)
