@@ -269,3 +269,22 @@ def test_revised_since(store):
     assert changed["第十条"] == "changed"
     row = next(r for r in rs.dicts() if r["article"].value == "第十条")
     assert "商业汇票" in row["old_wording"].value and row["new_wording"].value.startswith("第十一条")
+
+
+def test_platforms(store):
+    # read from the notice: the credit website is written “信用中国(甘肃张掖)” in (五) and
+    # “信用中国（张掖）” in (三十); so is the city credit platform (市级/市社会信用信息平台)
+    for spelling in ("信用中国(甘肃张掖)", "信用中国（张掖）", "credit-china-zhangye", "plt:credit-china-zhangye"):
+        rs = run(store, "measures-by-platform", platform=spelling)
+        assert ints(rs, "number") == [5, 30], spelling
+        assert rs.values("written") == ["信用中国(甘肃张掖)", "信用中国（张掖）"]
+    rs = run(store, "measures-by-platform", platform="市社会信用信息平台")
+    assert rs.values("written") == ["市级社会信用信息平台", "市社会信用信息平台"]
+    assert ints(run(store, "measures-by-platform", platform="“12348”公共法律服务热线"), "number") == [32]
+    overview = {r["label"].value: (int(r["measures"].value), r["numbers"].value)
+                for r in run(store, "platform-overview").dicts()}
+    assert overview["信用中国(甘肃张掖)"] == (2, "5, 30")
+    assert overview["国家中小企业生产经营运行监测平台"] == (1, "4")       # 认真组织填报…监测平台
+    assert overview["国家网络管理平台"] == overview["科技成果转化服务平台"] == (1, "18")
+    assert overview["政务咨询投诉举报平台"] == overview["张掖公共法律服务网"] == (1, "32")
+    assert len(overview) == 12 and sum(n for n, _ in overview.values()) == 14

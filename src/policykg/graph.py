@@ -215,6 +215,7 @@ class GraphBuilder:
             self.add(ti, PKG.sentenceSpan, self.span(t.sentence))
         self.concepts(mi, "instrument", m.instruments, PKG.usesInstrument)
         self.concepts(mi, "group", m.groups, PKG.servesTargetGroup)
+        self.concepts(mi, "platform", m.platforms, PKG.involvesPlatform)
         return mi
 
     def responsibility(self, mi: URIRef, lists: list[BodyList], own: bool) -> None:

@@ -11,7 +11,7 @@ the same across rebuilds and read well:
     id/doc/{series}-{year}-{serial}/text/{start}-{end} a span of the source
     id/doc/{series}-{year}-{serial}/source            the source file
     id/body/{slug}, id/legal/{slug}                   registry entries
-    id/instrument/{slug}, id/group/{slug}             vocabulary concepts
+    id/instrument/{slug}, id/group/{slug}, id/platform/{slug}  vocabulary concepts
     id/body/unresolved/{name}, id/legal/unresolved/{title}  names the registries lack
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ PREFIXES = {
     "dct": DCTERMS, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
     "body": Namespace(BASE + "body/"), "legal": Namespace(BASE + "legal/"),
     "ins": Namespace(BASE + "instrument/"), "grp": Namespace(BASE + "group/"),
-    "sch": Namespace(BASE + "scheme/"), "series": Namespace(BASE + "series/"),
+    "plt": Namespace(BASE + "platform/"), "sch": Namespace(BASE + "scheme/"), "series": Namespace(BASE + "series/"),
 }
 
 

@@ -66,7 +66,8 @@ def extract(source: Path | None = None, registry: Registry | None = None) -> Bui
     registry = registry or load_registry()
     text = read_source(source)
     shown = display_path(source)
-    doc = parse(text, shown, registry.instrument_matcher(), registry.group_matcher())
+    doc = parse(text, shown, registry.instrument_matcher(), registry.group_matcher(),
+                registry.platform_matcher())
     graph, warnings = to_graph(doc, registry, text, shown)
     laws, basis = legal_graphs(doc, graph, registry, text)
     return BuildResult(doc, graph, to_turtle(graph), laws=laws, basis=basis, warnings=doc.warnings + warnings)

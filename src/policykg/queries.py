@@ -33,7 +33,7 @@ PARAMETER_TYPES = {
     "text": "free text",
     "integer": "a whole number",
 }
-SCHEMES = {"instruments", "target-groups"}
+SCHEMES = {"instruments", "target-groups", "platforms"}
 MAX_TEXT = 200
 
 
@@ -158,7 +158,7 @@ def get_query(name: str, directory: Path | None = None) -> SavedQuery:
 BODY_NAMES = "skos:prefLabel skos:altLabel skos:hiddenLabel pkg:abbreviation rdfs:label"
 DOC_TITLES = "pkg:citedTitle pkg:officialTitle skos:prefLabel rdfs:label"
 CONCEPT_NAMES = "skos:prefLabel skos:altLabel skos:notation"
-SCHEME_IRIS = {"instruments": "sch:instruments", "target-groups": "sch:target-groups"}
+SCHEME_IRIS = {"instruments": "sch:instruments", "target-groups": "sch:target-groups", "platforms": "sch:platforms"}
 
 
 def _pairs(store: Store, sparql: str) -> list[tuple[str, str]]:

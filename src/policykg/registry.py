@@ -38,6 +38,7 @@ class Registry:
     series: dict[str, str] = field(default_factory=dict)
     instruments: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
+    platforms: dict[str, str] = field(default_factory=dict)
 
     def resolve_body(self, name: str) -> URIRef | None:
         return self.bodies.get(name)
@@ -56,6 +57,9 @@ class Registry:
 
     def group_matcher(self) -> PhraseMatcher:
         return PhraseMatcher(self.groups)
+
+    def platform_matcher(self) -> PhraseMatcher:
+        return PhraseMatcher(self.platforms)
 
 
 def _zh(graph: Graph, s: URIRef, p: URIRef) -> Iterable[str]:
@@ -101,4 +105,5 @@ def load_registry(files: Iterable[Path] | None = None) -> Registry:
         reg.series[str(graph.value(s, PKG.code))] = str(graph.value(s, SKOS.notation))
     reg.instruments = _triggers(graph, PKG.PolicyInstrument)
     reg.groups = _triggers(graph, PKG.TargetGroup)
+    reg.platforms = _triggers(graph, PKG.Platform)
     return reg

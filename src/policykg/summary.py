@@ -18,6 +18,7 @@ COUNTS = {
     "quantitative_targets": "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a pkg:QuantitativeTarget }",
     "instruments_used": "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?m pkg:usesInstrument ?i }",
     "target_groups_served": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?m pkg:servesTargetGroup ?g }",
+    "platforms_involved": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?m pkg:involvesPlatform ?p }",
     "mentions": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pkg:Mention }",
 }
 

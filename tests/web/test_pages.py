@@ -144,3 +144,12 @@ def test_payment_regulation_changes_page(client):
     assert 'class="changes"' in html
     assert 'href="/id/legal/sme-payment-regulation-2020/article/10"' in html
     assert 'href="/id/legal/sme-payment-regulation-2025/article/11"' in html
+
+
+def test_measure_page_lists_platforms_and_the_platform_page_both_spellings(client):
+    html = client.get("/id/doc/zczmbf-2021-9/measure/30").get_data(as_text=True)
+    assert 'class="mention involvesPlatform" href="/id/platform/credit-china-zhangye"' in html
+    assert ">信用中国（张掖）</a>" in html                     # the words as measure 30 writes them
+    page = client.get("/id/platform/credit-china-zhangye").get_data(as_text=True)
+    assert "信用中国(甘肃张掖)" in page and "信用中国（张掖）" in page
+    assert "（五）完善中小企业信用评价体系" in page and "（三十）落实好国家清理和防止拖欠账款长效机制" in page

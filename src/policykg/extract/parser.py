@@ -66,11 +66,12 @@ def split_range(source: str, start: int, end: int, separators: str
 class Parser:
     def __init__(self, source: str, path: str,
                  instruments: PhraseMatcher | None = None,
-                 groups: PhraseMatcher | None = None):
+                 groups: PhraseMatcher | None = None, platforms: PhraseMatcher | None = None):
         self.source = source
         self.path = path
         self.instruments = instruments or PhraseMatcher({})
         self.groups = groups or PhraseMatcher({})
+        self.platforms = platforms or PhraseMatcher({})
         self.warnings: list[str] = []
 
     # --- helpers --------------------------------------------------------
@@ -339,7 +340,8 @@ class Parser:
             self.warn(m.heading.start, f"measure ({m.numeral}) names no responsible body")
         m.citations = self.citations(lo, content_end, header)
         m.targets = self.targets(lo, content_end)
-        for matcher, out in ((self.instruments, m.instruments), (self.groups, m.groups)):
+        for matcher, out in ((self.instruments, m.instruments), (self.groups, m.groups),
+                             (self.platforms, m.platforms)):
             seen = set()
             for s, e in ((m.title.start, m.title.end), (lo, content_end)):
                 for ms, me, phrase, concept in matcher.finditer(self.source, s, e):
@@ -466,6 +468,6 @@ class Parser:
 
 
 def parse(source: str, path: str = "<source>", instruments: PhraseMatcher | None = None,
-          groups: PhraseMatcher | None = None) -> Document:
+          groups: PhraseMatcher | None = None, platforms: PhraseMatcher | None = None) -> Document:
     """Parse a notice's text into records. Raises ExtractError on malformed input."""
-    return Parser(source, path, instruments, groups).parse()
+    return Parser(source, path, instruments, groups, platforms).parse()

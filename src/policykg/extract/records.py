@@ -76,6 +76,7 @@ class Measure:
     targets: list[Target] = field(default_factory=list)
     instruments: list[ConceptMention] = field(default_factory=list)
     groups: list[ConceptMention] = field(default_factory=list)
+    platforms: list[ConceptMention] = field(default_factory=list)
 
 
 @dataclass

@@ -18,6 +18,7 @@ STRINGS = {
     "targets": ("量化指标", "Quantitative targets"),
     "instruments": ("政策工具", "Policy instruments"),
     "groups": ("目标群体", "Target groups"),
+    "platforms": ("平台", "Platforms"),
     "text": ("原文", "Text"),
     "previous": ("上一项", "Previous"),
     "next": ("下一项", "Next"),

@@ -122,6 +122,7 @@ def measure_view(iri: str) -> dict:
                 "?c rdfs:subClassOf pkg:LegalDocument ; rdfs:label ?r FILTER (lang(?r) = 'zh') } } GROUP BY ?o ORDER BY ?o",
                 x).dicts()],
             "instruments": related("pkg:usesInstrument"), "groups": related("pkg:servesTargetGroup"),
+            "platforms": related("pkg:involvesPlatform"),
             "targets": [{k: v.value for k, v in t.items()} for t in targets],
             "previous": by_number.get(n - 1), "next": by_number.get(n + 1)}
 
