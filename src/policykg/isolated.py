@@ -115,6 +115,9 @@ class IsolatedStore(Store):
                 fresh = None if self._closed else self._spawn()
             except RuntimeError:
                 fresh = None                  # started on demand by the next query instead
+            if fresh is not None and self._closed:      # closed while it started
+                fresh.close()
+                fresh = None
             self._slots.put(fresh)
         threading.Thread(target=replace, daemon=True).start()
 
