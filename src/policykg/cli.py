@@ -205,19 +205,31 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None) ->
 @format_option
 @endpoint_option
 def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
-    """Run an ad-hoc SPARQL query (TEXT, --file F, or standard input).
+    """Run an ad-hoc SPARQL query (TEXT, --file F, or standard input; TEXT '-' reads it too).
 
     The store's prefixes (pkg:, eli:, skos:, body:, legal: …) are declared for you.
     """
     from .store import QueryError
-    if text is None:
-        text = file.read() if file is not None else click.get_text_stream("stdin").read()
+    if text is not None and file is not None:
+        fail("give the query as TEXT or --file, not both")
+    if text is None or text == "-":
+        text = file.read() if file is not None else _stdin_text()
+    if not text.strip():
+        fail("no query: give TEXT, --file F, or a query on standard input")
     store = _store(endpoint)
     try:
         result = store.run(text)
     except QueryError as e:
         fail(f"query: {e}")
     _emit(result, fmt, store)
+
+
+def _stdin_text() -> str:
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        fail(f"standard input: byte {e.start} is not UTF-8; queries are read as UTF-8")
 
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
