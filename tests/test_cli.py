@@ -29,3 +29,15 @@ def test_sparql_without_a_query_or_with_two_says_so(tmp_path):
     assert both.exit_code == 2 and "not both" in both.output
     latin = runner.invoke(main, ["sparql"], input="SELECT * WHERE { ?s ?p \"\xe9\" }".encode("latin-1"))
     assert latin.exit_code == 2 and "not UTF-8" in latin.output
+
+
+def test_serve_with_workers_that_cannot_start_exits_2_naming_the_setting():
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, POLICYKG_SPARQL_WORKER_MEMORY="40", POLICYKG_SPARQL_WORKERS="1")
+    r = subprocess.run([sys.executable, "-m", "policykg.cli", "serve", "--port", "1"], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert "policykg: the query worker did not start" in r.stderr and "SPARQL_WORKER_MEMORY" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -240,8 +240,12 @@ def _serve(host: str, port: int) -> None:
     import waitress
 
     from .web import create_app
+    try:
+        app = create_app({"SPARQL_ISOLATE": True})
+    except RuntimeError as e:                 # a query worker that cannot start: say why, no traceback
+        fail(str(e))
     click.echo(f"serving on http://{host}:{port}/ (SPARQL: /sparql; Ctrl-C stops)")
-    waitress.serve(create_app({"SPARQL_ISOLATE": True}), host=host, port=port, threads=4)
+    waitress.serve(app, host=host, port=port, threads=4)
 
 
 @main.command()

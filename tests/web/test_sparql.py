@@ -171,3 +171,8 @@ def test_a_busy_endpoint_answers_503_with_retry_after_and_a_hoarder_dies_alone()
         assert ok.status_code == 200 and len(json.loads(ok.get_data(as_text=True))["results"]["bindings"]) == 35
     finally:
         app.extensions["policykg"]["sparql_store"].close()
+
+
+def test_a_worker_memory_limit_too_small_for_the_data_names_the_setting():
+    with pytest.raises(RuntimeError, match=r"memory limit is 40 MB.*raise SPARQL_WORKER_MEMORY"):
+        create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_WORKERS": 1, "SPARQL_WORKER_MEMORY": 40})

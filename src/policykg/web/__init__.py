@@ -47,9 +47,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     sparql_store = store
     if app.config["SPARQL_ISOLATE"]:
         from ..isolated import IsolatedStore
-        sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]),
-                                     memory_mb=int(app.config["SPARQL_WORKER_MEMORY"]) or None,
-                                     queue_wait=float(app.config["SPARQL_QUEUE_WAIT"]))
+        memory = int(app.config["SPARQL_WORKER_MEMORY"]) or None
+        try:
+            sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]), memory_mb=memory,
+                                         queue_wait=float(app.config["SPARQL_QUEUE_WAIT"]))
+        except RuntimeError as e:
+            hint = "; raise SPARQL_WORKER_MEMORY (or POLICYKG_SPARQL_WORKER_MEMORY) for this dataset" if memory else ""
+            raise RuntimeError(f"{e}{hint}") from None
     app.extensions["policykg"] = {
         "store": store,                 # pages and saved queries: queries we wrote
         "sparql_store": sparql_store,   # ad-hoc queries from anyone
