@@ -35,7 +35,7 @@ def corpus(n: int, base: Graph | None = None) -> Graph:
     for k in range(1, n + 1):
         prefix = DOC if k == 1 else f"{DOC}-copy{k}"
 
-        def rename(term):
+        def rename(term, prefix=prefix):
             if isinstance(term, URIRef) and str(term).startswith(DOC):
                 return URIRef(prefix + str(term)[len(DOC):])
             return term

@@ -43,9 +43,9 @@ def oxigraph_endpoint(tmp: Path, files=None):
             try:
                 urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
                 break
-            except OSError:
+            except OSError as e:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode(errors='replace')}")
+                    raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode(errors='replace')}") from e
                 time.sleep(0.1)
         yield url
     finally:

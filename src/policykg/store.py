@@ -192,8 +192,10 @@ def term_converter(ox):
     are bound as default arguments (local lookups, no attribute access) and
     a Term is built by tuple.__new__ (no keyword handling).
     """
+    xsd_string = ox.NamedNode(XSD_STRING)
+
     def term(t, _new=tuple.__new__, _named=ox.NamedNode, _literal=ox.Literal, _blank=ox.BlankNode,
-             _string=ox.NamedNode(XSD_STRING), _t=Term):
+             _string=xsd_string, _t=Term):
         cls = type(t)
         if cls is _named:
             return _new(_t, ("uri", t.value, None, None))
