@@ -152,8 +152,10 @@ class IsolatedStore(Store):
         raise QueryError(payload)
 
     def _died(self) -> str:
-        limit = f" of {self.memory_mb} MB" if self.memory_mb else ""
-        return f"the query stopped its worker, most likely by needing more than the memory limit{limit}"
+        if self.memory_mb:
+            return ("the query stopped its worker, most likely by needing more than the memory limit "
+                    f"of {self.memory_mb} MB")
+        return "the query stopped its worker (it crashed or ran out of memory)"
 
     def close(self) -> None:
         self._closed = True

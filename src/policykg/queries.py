@@ -33,7 +33,8 @@ PARAMETER_TYPES = {
     "text": "free text",
     "integer": "a whole number",
 }
-SCHEMES = {"instruments", "target-groups", "platforms"}
+SCHEME_IRIS = {"instruments": "sch:instruments", "target-groups": "sch:target-groups", "platforms": "sch:platforms"}
+SCHEMES = set(SCHEME_IRIS)
 MAX_TEXT = 200
 
 
@@ -158,7 +159,6 @@ def get_query(name: str, directory: Path | None = None) -> SavedQuery:
 BODY_NAMES = "skos:prefLabel skos:altLabel skos:hiddenLabel pkg:abbreviation rdfs:label"
 DOC_TITLES = "pkg:citedTitle pkg:officialTitle skos:prefLabel rdfs:label"
 CONCEPT_NAMES = "skos:prefLabel skos:altLabel skos:notation"
-SCHEME_IRIS = {"instruments": "sch:instruments", "target-groups": "sch:target-groups", "platforms": "sch:platforms"}
 
 
 def _pairs(store: Store, sparql: str) -> list[tuple[str, str]]:
