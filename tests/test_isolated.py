@@ -8,6 +8,8 @@ import pytest
 from policykg.isolated import IsolatedStore
 from policykg.store import QueryAborted, QueryBusy, QueryError, QueryTimeout, default_files
 
+from .workers import wait_until_busy
+
 MEASURES = "SELECT ?n WHERE { ?m a pkg:Measure ; pkg:number ?n } ORDER BY ?n"
 # an aggregate over a cross product computes before its first row: only killing stops it
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -43,7 +45,7 @@ def test_a_runaway_query_does_not_hold_up_the_other_worker(pool):
             failures.append(e)
     slow = threading.Thread(target=runaway)
     slow.start()
-    time.sleep(0.3)
+    wait_until_busy(store, free=1)
     started = time.monotonic()
     assert numbers(store, timeout=4) == list(range(1, 36))
     assert time.monotonic() - started < 2          # answered beside the runaway, not after it
@@ -62,7 +64,7 @@ def test_when_every_worker_is_busy_a_query_is_refused_not_queued(pool):
             outcome["runaway"] = "timed out"
     slow = threading.Thread(target=runaway)
     slow.start()
-    time.sleep(0.3)
+    wait_until_busy(store)
     started = time.monotonic()
     with pytest.raises(QueryBusy, match="all 1 query workers are busy"):
         store.run(MEASURES, timeout=0.5)

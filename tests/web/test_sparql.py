@@ -149,7 +149,6 @@ def test_isolated_worker_stops_a_runaway_aggregate_and_recovers():
 
 
 def test_a_busy_endpoint_answers_503_with_retry_after_and_a_hoarder_dies_alone():
-    import time
     app = create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_TIMEOUT": 2.0,
                       "SPARQL_WORKERS": 1, "SPARQL_WORKER_MEMORY": 400,
                       "SPARQL_QUEUE_WAIT": 0.5})
@@ -158,7 +157,8 @@ def test_a_busy_endpoint_answers_503_with_retry_after_and_a_hoarder_dies_alone()
     slow = threading.Thread(target=lambda: answers.append(get(app.test_client(), runaway).status_code))
     try:
         slow.start()
-        time.sleep(0.3)
+        from ..workers import wait_until_busy
+        wait_until_busy(app.extensions["policykg"]["sparql_store"])
         busy = get(app.test_client(), Q)
         assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
         assert "all 1 query workers are busy" in busy.get_data(as_text=True)

@@ -1,0 +1,11 @@
+"""Helpers for tests of the isolated query workers."""
+import time
+
+
+def wait_until_busy(store, free: int = 0) -> None:
+    """Until the runaway holds a worker: no fixed sleep that a slow machine outruns."""
+    deadline = time.monotonic() + 10
+    while store._slots.qsize() > free:
+        assert time.monotonic() < deadline, "the runaway query never took a worker"
+        time.sleep(0.01)
+    time.sleep(0.05)                            # and has sent its query
