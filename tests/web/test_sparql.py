@@ -149,7 +149,8 @@ def test_isolated_worker_stops_a_runaway_aggregate_and_recovers():
 
 
 def test_a_busy_endpoint_answers_503_with_retry_after_and_a_hoarder_dies_alone():
-    app = create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_TIMEOUT": 2.0,
+    # 4 s: time enough for the hoarder to reach 400 MB even on a loaded machine
+    app = create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_TIMEOUT": 4.0,
                       "SPARQL_WORKERS": 1, "SPARQL_WORKER_MEMORY": 400,
                       "SPARQL_QUEUE_WAIT": 0.5})
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -157,16 +158,20 @@ def test_a_busy_endpoint_answers_503_with_retry_after_and_a_hoarder_dies_alone()
     slow = threading.Thread(target=lambda: answers.append(get(app.test_client(), runaway).status_code))
     try:
         slow.start()
-        from ..workers import wait_until_busy
+        from ..workers import wait_until_busy, wait_until_free
         wait_until_busy(app.extensions["policykg"]["sparql_store"])
         busy = get(app.test_client(), Q)
-        assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "4"
         assert "all 1 query workers are busy" in busy.get_data(as_text=True)
         slow.join()
         assert answers == [503]
+        # the killed worker's replacement starts in the background; a query waits only
+        # SPARQL_QUEUE_WAIT (0.5 s here) for it, which a loaded machine may need more than
+        wait_until_free(app.extensions["policykg"]["sparql_store"])
         hoarder = get(app.test_client(), "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
-        assert hoarder.status_code == 503 and "memory limit of 400 MB" in hoarder.get_data(as_text=True)
-        # the replacement worker starts in the background; the next query waits for it
+        assert hoarder.status_code == 503, hoarder.get_data(as_text=True)
+        assert "memory limit of 400 MB" in hoarder.get_data(as_text=True)
+        wait_until_free(app.extensions["policykg"]["sparql_store"])
         ok = get(app.test_client(), Q)
         assert ok.status_code == 200 and len(json.loads(ok.get_data(as_text=True))["results"]["bindings"]) == 35
     finally:
