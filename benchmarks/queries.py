@@ -4,8 +4,10 @@ in one run, and print median / p95 per query and the ratios.
 
     .venv/bin/python benchmarks/queries.py [--sizes 1,10,100,300] [--rdflib-max 100] [--repeat 7]
 
-"policykg" is the public API: `run_saved_query(store, name, params)` with the
-parameters as a user types them (resolution and binding included). "raw
+"policykg" is the public API: `run_saved_query(store, query, params)` with
+the loaded SavedQuery and the parameters as a user types them (resolution,
+binding and conversion included); passing the query's name instead costs a
+dictionary lookup more (about 0.2 µs). "raw
 pyoxigraph" runs the identical bound SPARQL text on a pyoxigraph Store and
 materialises every solution. "rdflib" runs the same text on rdflib.Graph.
 """

@@ -288,3 +288,16 @@ def test_platforms(store):
     assert overview["国家网络管理平台"] == overview["科技成果转化服务平台"] == (1, "18")
     assert overview["政务咨询投诉举报平台"] == overview["张掖公共法律服务网"] == (1, "32")
     assert len(overview) == 12 and sum(n for n, _ in overview.values()) == 14
+
+
+def test_regression_get_query_by_name_does_not_resolve_the_folder_each_call(monkeypatch):
+    # pages run saved queries by name; resolving queries/ on every call cost 20 µs,
+    # a third of a small query
+    from policykg import queries as module
+    first = module.get_query("measure-text")
+
+    def no_more_lookups(*parts):
+        raise AssertionError(f"resources.path{parts} called again")
+    monkeypatch.setattr(module.resources, "path", no_more_lookups)
+    assert module.get_query("measure-text") is first
+    assert set(module.load_queries()) >= REQUIRED
