@@ -41,3 +41,24 @@ def test_serve_with_workers_that_cannot_start_exits_2_naming_the_setting():
     assert r.returncode == 2
     assert "policykg: the query worker did not start" in r.stderr and "SPARQL_WORKER_MEMORY" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_sparql_refuses_service_and_connects_nowhere():
+    """Regression (SSRF): the CLI's ad-hoc queries are checked and run where no socket opens."""
+    from .listener import Listener
+    from .ssrf_cases import CASES
+    runner = CliRunner()
+    with Listener() as listener:
+        for case in [c for c in CASES if c.name in ("comment-ended-by-cr", "less-than-read-as-iri",
+                                                     "escape-in-prefixed-name", "nested")]:
+            r = runner.invoke(main, ["sparql", case.text(listener.url)])
+            assert r.exit_code == 2 and "SERVICE: federated queries are refused" in r.output, case.name
+        assert listener.settle() == []
+
+
+def test_sparql_with_3000_nested_groups_is_refused_not_a_crash(tmp_path):
+    """Regression: `sparql -f` with 3,000 nested groups crashed the process (exit 139)."""
+    f = tmp_path / "deep.rq"
+    f.write_text("SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000, encoding="utf-8")
+    r = CliRunner().invoke(main, ["sparql", "-f", str(f)])
+    assert r.exit_code == 2 and "nests 3000 levels deep; the limit is 64" in r.output

@@ -216,12 +216,25 @@ def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
         text = file.read() if file is not None else _stdin_text()
     if not text.strip():
         fail("no query: give TEXT, --file F, or a query on standard input")
-    store = _store(endpoint)
+    store = _store(endpoint) if endpoint else _ad_hoc_store()
     try:
         result = store.run(text)
     except QueryError as e:
         fail(f"query: {e}")
+    finally:
+        if not endpoint:
+            store.close()
     _emit(result, fmt, store)
+
+
+def _ad_hoc_store():
+    """The embedded store in a worker that cannot open a socket: a query is anyone's text."""
+    from .isolated import IsolatedStore
+    from .store import default_files
+    try:
+        return IsolatedStore(default_files(), workers=1)
+    except RuntimeError as e:
+        fail(str(e))
 
 
 def _stdin_text() -> str:

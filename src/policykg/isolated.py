@@ -9,6 +9,9 @@ each holding its own copy of the store:
   one is started in the background, so the answer (503) is not delayed;
 - a worker may use at most `memory_mb` of address space, so a query that
   would materialise a cross product dies alone instead of starving the host;
+- a worker cannot open a network socket (`sandbox.forbid_network`) and
+  checks each query before it runs (`guard.GuardedStore`), so no query can
+  make it fetch a URL;
 - when every worker is busy a query waits for one at most `queue_wait`
   seconds (by default, as long as a query may run), then is refused (503,
   retry later) rather than queued without end.
@@ -22,20 +25,24 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .results import Term
-from .store import EmbeddedStore, QueryAborted, QueryBusy, QueryError, QueryTimeout, Store
+from .store import EmbeddedStore, QueryAborted, QueryBusy, QueryError, QueryRefused, QueryTimeout, Store
 
 
 def _child(conn, files: list[str], memory_mb: int | None) -> None:
+    from .guard import GuardedStore
+    from .sandbox import forbid_network
+    # first of all: nothing this process runs may reach the network
+    no_wall = forbid_network()
     if memory_mb:
         import resource
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        store = EmbeddedStore([Path(f) for f in files])
+        store = GuardedStore(EmbeddedStore([Path(f) for f in files]), sandboxed=no_wall is None)
     except MemoryError:
         conn.send(("failed", f"the store does not fit in the worker memory limit of {memory_mb} MB"))
         return
-    conn.send(("ready", None))
+    conn.send(("ready", no_wall))
     while True:
         try:
             query, bindings, limit = conn.recv()
@@ -43,6 +50,8 @@ def _child(conn, files: list[str], memory_mb: int | None) -> None:
             return
         try:
             conn.send(("ok", store.run(query, bindings, limit=limit)))
+        except QueryRefused as e:
+            conn.send(("refused", (e.message, e.status)))
         except QueryError as e:
             conn.send(("query-error", (e.message, e.line, e.column)))
         except MemoryError:
@@ -63,6 +72,7 @@ class _Worker:
             status, payload = self.conn.recv() if self.conn.poll(start_timeout) else ("silent", None)
         except (EOFError, OSError):
             status, payload = "died", None
+        self.wall_missing = payload if status == "ready" else None
         if status != "ready":
             self.close()
             limit = f" (its memory limit is {memory_mb} MB)" if memory_mb else ""
@@ -103,6 +113,7 @@ class IsolatedStore(Store):
     def _spawn(self) -> _Worker:
         worker = _Worker(self._context, self.files, self.memory_mb, self.start_timeout)
         self._all.add(worker)
+        self.wall_missing = worker.wall_missing
         return worker
 
     def _retire(self, worker: _Worker) -> None:
@@ -149,6 +160,8 @@ class IsolatedStore(Store):
             return payload
         if status == "query-error":
             raise QueryError(*payload)
+        if status == "refused":
+            raise QueryRefused(*payload)
         raise QueryError(payload)
 
     def _died(self) -> str:

@@ -48,14 +48,24 @@ class QueryError(ValueError):
         super().__init__(where + message)
 
 
+class QueryRefused(QueryError):
+    """A query this store will not run (an update, SERVICE, FROM …); `status` is its HTTP answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
 # --- a small SPARQL lexer: enough to find keywords and braces outside strings ---------
+# (for binding parameters into our own queries; what a query from anyone may do is
+# decided on its parse tree, in guard.py)
 
 _TOKEN = re.compile(r'''
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    (?P<comment>\#[^\r\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
-  | (?P<pname>[A-Za-z_][\w.-]*:[\w.%-]*|:[\w.%-]*)
+  | (?P<pname>(?:[A-Za-z_][\w.-]*)?:(?:[\w.%-]|\\[_~.!$&'()*+,;=/?\#@%-])*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
   | (?P<brace>[{}])
   | (?P<other>\S)
@@ -122,7 +132,7 @@ def prologue(prefixes: Mapping[str, str] | None = None) -> str:
 def check_read_only(query: str) -> str:
     form = query_form(query)
     if form in UPDATE_KEYWORDS:
-        raise QueryError(f"{form} is an update; this store is read-only and answers queries only")
+        raise QueryRefused(f"{form} is an update; this store is read-only and answers queries only", 403)
     return form
 
 

@@ -13,6 +13,9 @@ from rdflib import Graph
 
 from policykg.web import create_app
 
+from ..listener import Listener
+from ..ssrf_cases import CASES
+
 Q = "SELECT ?n ?t WHERE { ?m a pkg:Measure ; pkg:number ?n ; pkg:title ?t } ORDER BY ?n"
 
 
@@ -181,3 +184,34 @@ def test_a_busy_endpoint_answers_503_with_retry_after_and_a_hoarder_dies_alone()
 def test_a_worker_memory_limit_too_small_for_the_data_names_the_setting():
     with pytest.raises(RuntimeError, match=r"memory limit is 40 MB.*raise SPARQL_WORKER_MEMORY"):
         create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_WORKERS": 1, "SPARQL_WORKER_MEMORY": 40})
+
+
+@pytest.fixture(scope="module")
+def apps():
+    """The public endpoint as `serve` runs it (isolated workers) and in-process."""
+    isolated = create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_WORKERS": 1})
+    in_process = create_app({"TESTING": True, "SPARQL_ISOLATE": False})
+    yield {"isolated": isolated, "in-process": in_process}
+    isolated.extensions["policykg"]["sparql_store"].close()
+
+
+@pytest.mark.parametrize("mode", ["isolated", "in-process"])
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_no_query_makes_the_server_connect_anywhere(apps, mode, case):
+    """Regression (SSRF): SERVICE hidden by a CR-ended comment, escapes, case, nesting … is refused,
+    and a listener on 127.0.0.1 receives nothing, by GET or POST."""
+    client = apps[mode].test_client()
+    with Listener() as listener:
+        query = case.text(listener.url)
+        answers = [get(client, query, Accept="text/csv"),
+                   client.post("/sparql", data=query.encode(), content_type="application/sparql-query")]
+        for r in answers:
+            assert r.status_code == 400, r.get_data(as_text=True)
+            assert "SERVICE" in r.get_data(as_text=True)
+        assert listener.settle() == []
+
+
+def test_the_query_workers_cannot_open_a_socket(apps):
+    if sys.platform != "linux":
+        pytest.skip("the seccomp filter is Linux-only")
+    assert apps["isolated"].extensions["policykg"]["sparql_store"].wall_missing is None

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Flask, request
 
 from .. import resources
+from ..guard import GuardedStore
 from ..store import EmbeddedStore, default_files
 
 DEFAULTS = {
@@ -21,7 +22,7 @@ DEFAULTS = {
     "SPARQL_ROW_LIMIT": 10_000,                        # rows (or triples) per answer
     "SPARQL_MAX_QUERY": 20_000,                        # characters per query
     "POLICYKG_FILES": None,                            # None: the shipped dataset
-    "SPARQL_ISOLATE": False,                           # run /sparql queries in killable child processes
+    "SPARQL_ISOLATE": True,                            # run /sparql queries in killable, network-less child processes
     "SPARQL_WORKERS": 2,                               # isolated: worker processes (queries at once)
     "SPARQL_WORKER_MEMORY": 2048,                      # isolated: MB of address space per worker
     "SPARQL_QUEUE_WAIT": 5.0,                          # isolated: seconds to wait for a free worker
@@ -44,7 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     files = [Path(f) for f in (app.config["POLICYKG_FILES"] or default_files())]
     store = EmbeddedStore(files)
-    sparql_store = store
+    # queries from anyone are checked before they run (guard) and, isolated, run where no socket opens
+    sparql_store = GuardedStore(store)
     if app.config["SPARQL_ISOLATE"]:
         from ..isolated import IsolatedStore
         memory = int(app.config["SPARQL_WORKER_MEMORY"]) or None

@@ -5,7 +5,9 @@ formats by Accept (or ?format=): SPARQL JSON, XML, CSV, TSV; Turtle, JSON-LD,
 N-Triples or RDF/XML for CONSTRUCT and DESCRIBE. A GET without a query
 answers a SPARQL Service Description. Updates are refused; so are SERVICE,
 LOAD and FROM/FROM NAMED or dataset parameters naming anything but the local
-default graph, so a query can never make the server fetch a URL.
+default graph, so a query can never make the server fetch a URL. The check
+runs on the parsed query where it is executed (`guard`), and under `serve`
+in a worker process that cannot open a network socket (`sandbox`).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..results import FORMATS, MEDIA_TYPES, render
-from ..store import UPDATE_KEYWORDS, QueryAborted, QueryBusy, QueryError, QueryTimeout, Triple, _tokens
+from ..store import QueryAborted, QueryRefused, QueryBusy, QueryError, QueryTimeout, Triple
 
 bp = Blueprint("sparql", __name__)
 
@@ -36,19 +38,6 @@ def problem(status: int, message: str, **extra) -> Response:
     resp = Response(body, status=status, mimetype="text/plain")
     resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
-
-
-def refused_feature(query: str) -> str | None:
-    """Why a query may not run here, or None."""
-    words = [text.upper() for kind, text, _ in _tokens(query) if kind == "word"]
-    for word in words:
-        if word in UPDATE_KEYWORDS - {"ADD"}:
-            return f"{word}: this endpoint is read-only; updates are refused"
-        if word == "SERVICE":
-            return "SERVICE: federated queries are refused; this endpoint never fetches other endpoints"
-    if "FROM" in words:
-        return "FROM / FROM NAMED: only the local default graph is served; a query cannot name other graphs"
-    return None
 
 
 def read_query() -> tuple[str | None, Response | None]:
@@ -126,9 +115,6 @@ def endpoint() -> Response:
         return problem(413, f"the query is longer than {config['SPARQL_MAX_QUERY']} characters")
     if request.values.getlist("default-graph-uri") or request.values.getlist("named-graph-uri"):
         return problem(400, "default-graph-uri / named-graph-uri: only the local default graph is served")
-    why = refused_feature(query)
-    if why:
-        return problem(403 if "read-only" in why else 400, why)
     store = current_app.extensions["policykg"]["sparql_store"]
     limit = config["SPARQL_ROW_LIMIT"]
     try:
@@ -142,6 +128,8 @@ def endpoint() -> Response:
         return resp
     except QueryAborted as e:
         return problem(503, str(e))
+    except QueryRefused as e:
+        return problem(e.status, e.message)
     except QueryError as e:
         where = {"line": e.line, "column": e.column} if e.line is not None else {}
         return problem(400, f"malformed query: {e.message}", **where)
