@@ -95,3 +95,32 @@ def test_errors_in_the_worker_come_back_with_line_and_column(pool):
 def test_a_store_too_big_for_the_memory_limit_says_so():
     with pytest.raises(RuntimeError, match=r"did not start: .*memory limit is 40 MB"):
         IsolatedStore(default_files(), workers=1, memory_mb=40)
+
+
+def test_a_large_answer_crosses_the_pipe_in_chunks_and_arrives_whole(pool):
+    from policykg import isolated
+    from policykg.store import EmbeddedStore
+    store = pool(workers=1)
+    # blank node labels differ between two stores: compare named terms only
+    everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } ORDER BY ?s ?p ?o"
+    here = EmbeddedStore(default_files())
+    answer = store.run(everything, limit=9_000)
+    assert len(answer.rows) == 9_000 > 4 * isolated.CHUNK and answer.truncated_by == "rows"
+    assert answer.rows == here.run(everything, limit=9_000).rows
+    graph = store.run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=5_000)
+    assert len(graph) == 5_000 and graph.truncated_by == "rows"
+    assert store.run(MEASURES).values("n") == [str(n) for n in range(1, 36)]
+
+
+def test_a_dead_worker_is_described_by_how_it_ended(pool):
+    """Regression: a worker that crashed on a deep query was blamed on the memory limit."""
+    import signal
+    store = pool(workers=1)
+
+    class Ended:
+        def __init__(self, code):
+            self.proc = type("P", (), {"exitcode": code})()
+    assert "SIGSEGV (a stack overflow" in store._died(Ended(-signal.SIGSEGV))
+    assert "exit status 3" in store._died(Ended(3))
+    store.memory_mb = 400
+    assert "memory limit of 400 MB" in store._died(Ended(-signal.SIGABRT))

@@ -60,7 +60,7 @@ def test_query_forms(store):
     assert len(triples) == 35
 
 
-def test_prepared_text_is_remembered_per_query_and_bindings(store, monkeypatch):
+def test_prepared_text_is_remembered_per_query_and_bindings(store):
     q = "SELECT ?n WHERE { ?m pkg:number ?n }"
     nine, ten = ({"m": Term.iri(f"{BASE}doc/zczmbf-2021-9/measure/{n}")} for n in (9, 10))
     first = store.prepared(q, nine)
@@ -68,10 +68,23 @@ def test_prepared_text_is_remembered_per_query_and_bindings(store, monkeypatch):
     assert store.prepared(q, ten) != first and "measure/10>" in store.prepared(q, ten)
     assert store.run(q, nine).values("n") == ["9"] and store.run(q, ten).values("n") == ["10"]
     # the memo is bounded: a server asked for endless distinct values does not grow without end
-    monkeypatch.setattr(store_module, "PREPARED_MEMO", 4)
+    store._prepared.budget = 4 * len(store.prepared(q, nine)) + 4 * len(q)
     for n in range(1, 36):
         assert store.run(q, {"m": Term.iri(f"{BASE}doc/zczmbf-2021-9/measure/{n}")}).values("n") == [str(n)]
         assert len(store._prepared) <= 4
+
+
+def test_memos_keyed_by_query_text_are_bounded_in_characters_not_entries(store):
+    """Regression: 512 distinct 20,000-character texts filled each memo with about 20 MB."""
+    from policykg.store import MEMO_CHARS, _BRACES_SEEN, _FORMS_SEEN, query_form, where_brace
+    long = "SELECT ?n WHERE { ?m pkg:number ?n } # " + "x" * 19_000
+    for i in range(300):
+        text = f"{long}{i}"
+        assert query_form(text) == "SELECT" and where_brace(text) == 16
+        store.run(text, {"m": Term.iri(f"{BASE}doc/zczmbf-2021-9/measure/1")})
+    for memo in (_FORMS_SEEN, _BRACES_SEEN, store._prepared, store._variables):
+        assert memo.used <= MEMO_CHARS and sum(len(k[0] if isinstance(k, tuple) else k) for k in memo) <= MEMO_CHARS
+        assert len(memo) < 300
 
 
 def test_long_results_convert_each_term_like_short_ones(store):

@@ -152,14 +152,19 @@ class GuardedStore(Store):
         self.prefixes = inner.prefixes
 
     def run(self, query: str, bindings: Mapping[str, Term] | None = None, *,
-            limit: int | None = None, timeout: float | None = None):
+            limit: int | None = None, timeout: float | None = None, max_bytes: int | None = None):
         check_query(query, sandboxed=self.sandboxed)
         try:
-            return self.inner.run(query, bindings, limit=limit, timeout=timeout)
+            return self.inner.run(query, bindings, limit=limit, timeout=timeout, max_bytes=max_bytes)
         except QueryError as e:
             if _BLOCKED in e.message:         # the sandbox stopped a connection the check did not see
                 raise QueryRefused(NO_SERVICE) from None
             raise
 
-    def _run(self, form, query, limit, deadline):       # pragma: no cover - run() is overridden
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
+    def _run(self, form, query, limit, deadline, max_bytes=None):   # pragma: no cover - run() is overridden
         raise NotImplementedError

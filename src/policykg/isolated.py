@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import signal
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .results import Term
-from .store import EmbeddedStore, QueryAborted, QueryBusy, QueryError, QueryRefused, QueryTimeout, Store
+from .memory import release_memory
+from .results import ResultSet, Term
+from .store import Triples, EmbeddedStore, QueryAborted, QueryBusy, QueryError, QueryRefused, QueryTimeout, Store
 
 
 def _child(conn, files: list[str], memory_mb: int | None) -> None:
@@ -45,11 +48,11 @@ def _child(conn, files: list[str], memory_mb: int | None) -> None:
     conn.send(("ready", no_wall))
     while True:
         try:
-            query, bindings, limit = conn.recv()
+            query, bindings, limit, max_bytes = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", store.run(query, bindings, limit=limit)))
+            _send(conn, store.run(query, bindings, limit=limit, max_bytes=max_bytes))
         except QueryRefused as e:
             conn.send(("refused", (e.message, e.status)))
         except QueryError as e:
@@ -58,6 +61,27 @@ def _child(conn, files: list[str], memory_mb: int | None) -> None:
             conn.send(("memory", None))
         except Exception as e:                # anything else: report, keep serving
             conn.send(("error", f"{type(e).__name__}: {e}"))
+
+
+CHUNK = 2000            # rows (or triples) per message: a large answer crosses the pipe in parts
+
+
+def _send(conn, result) -> None:
+    """An answer in chunks, so neither side pickles it whole."""
+    rows = result.rows if isinstance(result, ResultSet) else result if isinstance(result, list) else None
+    if rows is None or len(rows) <= CHUNK:
+        conn.send(("ok", result))
+        return
+    for at in range(0, len(rows), CHUNK):
+        conn.send(("rows", rows[at:at + CHUNK]))
+    if isinstance(result, ResultSet):
+        shell = ResultSet(result.variables, [], result.truncated, result.truncated_by)
+    else:
+        shell = Triples()
+        shell.truncated_by = result.truncated_by
+    del rows[:]
+    release_memory()
+    conn.send(("ok", shell))
 
 
 class _Worker:
@@ -83,9 +107,20 @@ class _Worker:
     def ask(self, request: tuple, timeout: float | None) -> tuple[str, object]:
         """The worker's answer; QueryTimeout if none in time, EOFError if it died."""
         self.conn.send(request)
-        if not self.conn.poll(timeout):
-            raise QueryTimeout("the query ran past its time limit")
-        return self.conn.recv()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        parts = []
+        while True:
+            if not self.conn.poll(None if deadline is None else max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout("the query ran past its time limit")
+            status, payload = self.conn.recv()
+            if status != "rows":
+                break
+            parts.append(payload)
+        if parts and status == "ok":
+            rows = payload.rows if isinstance(payload, ResultSet) else payload
+            for part in parts:
+                rows.extend(part)
+        return status, payload
 
     def close(self) -> None:
         if self.proc.is_alive():
@@ -133,7 +168,7 @@ class IsolatedStore(Store):
         threading.Thread(target=replace, daemon=True).start()
 
     def run(self, query: str, bindings: Mapping[str, Term] | None = None, *,
-            limit: int | None = None, timeout: float | None = None):
+            limit: int | None = None, timeout: float | None = None, max_bytes: int | None = None):
         try:
             worker = self._slots.get(timeout=self.queue_wait if self.queue_wait is not None else timeout)
         except queue.Empty:
@@ -145,16 +180,17 @@ class IsolatedStore(Store):
             self._slots.put(None)
             raise QueryAborted(str(e)) from None
         try:
-            status, payload = worker.ask((query, dict(bindings) if bindings else None, limit), timeout)
+            status, payload = worker.ask((query, dict(bindings) if bindings else None, limit, max_bytes),
+                                         timeout)
         except QueryTimeout:
             self._retire(worker)
             raise
         except (EOFError, OSError):
             self._retire(worker)
-            raise QueryAborted(self._died()) from None
+            raise QueryAborted(self._died(worker)) from None
         if status == "memory":
             self._retire(worker)
-            raise QueryAborted(self._died())
+            raise QueryAborted(self._died(worker, out_of_memory=True))
         self._slots.put(worker)
         if status == "ok":
             return payload
@@ -164,11 +200,17 @@ class IsolatedStore(Store):
             raise QueryRefused(*payload)
         raise QueryError(payload)
 
-    def _died(self) -> str:
-        if self.memory_mb:
-            return ("the query stopped its worker, most likely by needing more than the memory limit "
-                    f"of {self.memory_mb} MB")
-        return "the query stopped its worker (it crashed or ran out of memory)"
+    def _died(self, worker: _Worker, out_of_memory: bool = False) -> str:
+        """What stopped a worker, from how it ended: a signal names the cause better than a guess."""
+        code = worker.proc.exitcode
+        if out_of_memory or (code == -signal.SIGABRT and self.memory_mb):
+            # Rust aborts when an allocation fails under RLIMIT_AS
+            return f"the query stopped its worker by needing more than its memory limit of {self.memory_mb} MB"
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            cause = " (a stack overflow: too deeply nested or recursive)" if name == "SIGSEGV" else ""
+            return f"the query stopped its worker: it was killed by {name}{cause}"
+        return f"the query stopped its worker (exit status {code})"
 
     def close(self) -> None:
         self._closed = True
@@ -176,5 +218,5 @@ class IsolatedStore(Store):
             worker.close()
         self._all.clear()
 
-    def _run(self, form, query, limit, deadline):      # pragma: no cover - run() is overridden
+    def _run(self, form, query, limit, deadline, max_bytes=None):      # pragma: no cover - run() is overridden
         raise NotImplementedError

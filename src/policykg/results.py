@@ -81,6 +81,7 @@ class ResultSet:
     variables: list[str]
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
     truncated: bool = False
+    truncated_by: str | None = None       # "rows" or "bytes": the bound that cut it short
 
     def column(self, name: str) -> list[Term | None]:
         i = self.variables.index(name)

@@ -14,7 +14,6 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from . import resources
@@ -23,7 +22,7 @@ from .results import XSD_STRING, ResultSet, Term
 
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-PREPARED_MEMO = 512          # bound query texts kept per store
+MEMO_CHARS = 2_000_000      # characters of query text a memo may hold (keys and values)
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
@@ -56,6 +55,23 @@ class QueryRefused(QueryError):
         self.status = status
 
 
+class TextMemo(dict):
+    """A memo keyed by query text, bounded by the characters it holds, not by its entries:
+    512 entries of distinct 20,000-character texts from a client were 20 MB."""
+
+    def __init__(self, budget: int = MEMO_CHARS):
+        super().__init__()
+        self.budget, self.used = budget, 0
+
+    def put(self, key, value, size: int):
+        if self.used + size > self.budget:
+            self.clear()
+            self.used = 0
+        self[key] = value
+        self.used += size
+        return value
+
+
 # --- a small SPARQL lexer: enough to find keywords and braces outside strings ---------
 # (for binding parameters into our own queries; what a query from anyone may do is
 # decided on its parse tree, in guard.py)
@@ -79,9 +95,19 @@ def _tokens(query: str) -> Iterable[tuple[str, str, int]]:
             yield kind, m.group(), m.start()
 
 
-@lru_cache(maxsize=1024)
+_FORMS_SEEN = TextMemo()
+_BRACES_SEEN = TextMemo()
+
+
 def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT, DESCRIBE, or the update keyword the query starts with."""
+    form = _FORMS_SEEN.get(query)
+    if form is None:
+        form = _FORMS_SEEN.put(query, _query_form(query), len(query))
+    return form
+
+
+def _query_form(query: str) -> str:
     for kind, text, _ in _tokens(query):
         upper = text.upper()
         if kind == "word" and (upper in FORMS or upper in UPDATE_KEYWORDS):
@@ -89,9 +115,15 @@ def query_form(query: str) -> str:
     raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
-@lru_cache(maxsize=1024)
 def where_brace(query: str) -> int:
     """Offset of the `{` that opens the query's (outermost) WHERE group."""
+    at = _BRACES_SEEN.get(query)
+    if at is None:
+        at = _BRACES_SEEN.put(query, _where_brace(query), len(query))
+    return at
+
+
+def _where_brace(query: str) -> int:
     depth, form, seen_where = 0, None, False
     for kind, text, at in _tokens(query):
         upper = text.upper() if kind == "word" else ""
@@ -162,15 +194,17 @@ class Store(ABC):
         return result
 
     def run(self, query: str, bindings: Mapping[str, Term] | None = None, *,
-            limit: int | None = None, timeout: float | None = None) -> ResultSet | bool | list[Triple]:
-        """SELECT → ResultSet, ASK → bool, CONSTRUCT/DESCRIBE → triples.
+            limit: int | None = None, timeout: float | None = None, max_bytes: int | None = None
+            ) -> ResultSet | bool | Triples:
+        """SELECT → ResultSet, ASK → bool, CONSTRUCT/DESCRIBE → Triples.
 
-        `limit` caps the rows (or triples) returned, marking a ResultSet as
-        truncated; `timeout` (seconds) raises QueryTimeout.
+        `limit` caps the rows (or triples) returned and `max_bytes` the UTF-8
+        bytes of their values; an answer cut short says by which
+        (`truncated_by`: "rows" or "bytes"). `timeout` (seconds) raises QueryTimeout.
         """
         form = check_read_only(query)
         deadline = None if timeout is None else time.monotonic() + timeout
-        return self._run(form, self.prepared(query, bindings), limit, deadline)
+        return self._run(form, self.prepared(query, bindings), limit, deadline, max_bytes)
 
     def prepared(self, query: str, bindings: Mapping[str, Term] | None = None) -> str:
         """The text sent to the backend: prologue, query, bindings as a VALUES block.
@@ -181,18 +215,17 @@ class Store(ABC):
         """
         memo = self.__dict__.get("_prepared")
         if memo is None:
-            memo = self.__dict__["_prepared"] = {}
+            memo = self.__dict__["_prepared"] = TextMemo()
         key = (query, tuple(sorted(bindings.items())) if bindings else ())
         text = memo.get(key)
         if text is None:
-            if len(memo) >= PREPARED_MEMO:
-                memo.clear()
-            text = memo[key] = self.with_prologue(bind(query, bindings))
+            text = self.with_prologue(bind(query, bindings))
+            memo.put(key, text, len(query) + len(text))
         return text
 
     @abstractmethod
-    def _run(self, form: str, query: str, limit: int | None, deadline: float | None
-             ) -> ResultSet | bool | list[Triple]: ...
+    def _run(self, form: str, query: str, limit: int | None, deadline: float | None,
+             max_bytes: int | None = None) -> ResultSet | bool | Triples: ...
 
 
 def term_converter(ox):
@@ -232,7 +265,7 @@ class EmbeddedStore(Store):
         import pyoxigraph as ox
         self._ox = ox
         self._term = term_converter(ox)
-        self._variables: dict[str, tuple[str, ...]] = {}
+        self._variables = TextMemo()
         self.store = ox.Store()
         self.files = list(files) if files is not None else default_files()
         for f in self.files:
@@ -244,7 +277,8 @@ class EmbeddedStore(Store):
     def __len__(self) -> int:
         return len(self.store)
 
-    def _run(self, form: str, query: str, limit: int | None, deadline: float | None):
+    def _run(self, form: str, query: str, limit: int | None, deadline: float | None,
+             max_bytes: int | None = None):
         try:
             result = self.store.query(query)
         except SyntaxError as e:
@@ -260,22 +294,36 @@ class EmbeddedStore(Store):
             return bool(result)
         term = self._term
         if form in ("CONSTRUCT", "DESCRIBE"):
-            triples = []
+            triples = Triples()
+            budget = _Budget(max_bytes)
             for t in _bounded(result, limit, deadline):
-                triples.append(Triple(term(t.subject), term(t.predicate), term(t.object)))
+                triple = Triple(term(t.subject), term(t.predicate), term(t.object))
+                if budget.exceeded((triple.subject, triple.predicate, triple.object)):
+                    triples.truncated_by = "bytes"
+                    break
+                triples.append(triple)
+            if limit is not None and len(triples) > limit:
+                del triples[limit:]
+                triples.truncated_by = "rows"
             return triples
         # a query's variables are fixed by its text (the same object, from the prepared memo)
         variables = self._variables.get(query)
         if variables is None:
-            if len(self._variables) >= PREPARED_MEMO:
-                self._variables.clear()
-            variables = self._variables[query] = tuple(v.value for v in result.variables)
+            variables = self._variables.put(query, tuple(v.value for v in result.variables), len(query))
         variables = list(variables)
-        if limit is None and deadline is None:
+        if limit is None and deadline is None and max_bytes is None:
             return ResultSet(variables, _converted(result, term))
-        rows = [tuple(map(term, sol)) for sol in _bounded(result, limit, deadline)]
-        truncated = limit is not None and len(rows) > limit
-        return ResultSet(variables, rows[:limit] if truncated else rows, truncated)
+        rows, budget, cut = [], _Budget(max_bytes), None
+        for sol in _bounded(result, limit, deadline):
+            row = tuple(map(term, sol))
+            if budget.exceeded(row):
+                cut = "bytes"
+                break
+            rows.append(row)
+        if limit is not None and len(rows) > limit:
+            del rows[limit:]
+            cut = "rows"
+        return ResultSet(variables, rows, cut is not None, cut)
 
 
 def _converted(solutions, term, direct: int = 32) -> list[tuple]:
@@ -299,6 +347,27 @@ def _converted(solutions, term, direct: int = 32) -> list[tuple]:
         return hit
     rows += [tuple(map(convert, sol)) for sol in solutions]
     return rows
+
+
+class Triples(list):
+    """The triples of a CONSTRUCT or DESCRIBE; `truncated_by` says which bound cut them short."""
+    truncated_by: str | None = None
+
+
+class _Budget:
+    """Counts the UTF-8 bytes of the values in an answer against a cap (None: no cap)."""
+
+    def __init__(self, cap: int | None):
+        self.cap, self.used = cap, 0
+
+    def exceeded(self, terms) -> bool:
+        if self.cap is None:
+            return False
+        for t in terms:
+            if t is not None:
+                v = t.value
+                self.used += len(v) if v.isascii() else len(v.encode("utf-8"))
+        return self.used > self.cap
 
 
 def _bounded(iterator, limit: int | None, deadline: float | None):
@@ -326,7 +395,8 @@ class RemoteStore(Store):
         self.endpoint = endpoint
         self.timeout = timeout
 
-    def _run(self, form: str, query: str, limit: int | None, deadline: float | None):
+    def _run(self, form: str, query: str, limit: int | None, deadline: float | None,
+             max_bytes: int | None = None):
         from SPARQLWrapper import JSON, POST, SPARQLWrapper, N3
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
         sw = SPARQLWrapper(self.endpoint)
@@ -339,7 +409,7 @@ class RemoteStore(Store):
                 from rdflib import Graph
                 g = sw.queryAndConvert()
                 g = g if isinstance(g, Graph) else Graph().parse(data=g, format="turtle")
-                return [Triple(*(_rdflib_term(x) for x in t)) for t in g]
+                return Triples(Triple(*(_rdflib_term(x) for x in t)) for t in g)
             sw.setReturnFormat(JSON)
             data = sw.queryAndConvert()
         except SPARQLWrapperException as e:

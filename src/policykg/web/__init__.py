@@ -20,6 +20,7 @@ DEFAULTS = {
     "PUBLIC_BASE": "https://w3id.org/policykg/id/",   # the IRI base of the data
     "SPARQL_TIMEOUT": 10.0,                            # seconds per query
     "SPARQL_ROW_LIMIT": 10_000,                        # rows (or triples) per answer
+    "SPARQL_MAX_BYTES": 16 * 1024 * 1024,              # UTF-8 bytes of values per answer
     "SPARQL_MAX_QUERY": 20_000,                        # characters per query
     "POLICYKG_FILES": None,                            # None: the shipped dataset
     "SPARQL_ISOLATE": True,                            # run /sparql queries in killable, network-less child processes

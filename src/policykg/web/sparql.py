@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, URIRef
 
+from ..memory import LARGE, release_memory
 from ..results import FORMATS, MEDIA_TYPES, render
 from ..store import QueryAborted, QueryRefused, QueryBusy, QueryError, QueryTimeout, Triple
 
@@ -118,7 +119,8 @@ def endpoint() -> Response:
     store = current_app.extensions["policykg"]["sparql_store"]
     limit = config["SPARQL_ROW_LIMIT"]
     try:
-        result = store.run(query, limit=limit, timeout=config["SPARQL_TIMEOUT"])
+        result = store.run(query, limit=limit, timeout=config["SPARQL_TIMEOUT"],
+                           max_bytes=config["SPARQL_MAX_BYTES"])
     except QueryTimeout:
         return problem(503, f"the query ran past the time limit of {config['SPARQL_TIMEOUT']} s")
     except QueryBusy as e:
@@ -134,22 +136,25 @@ def endpoint() -> Response:
         where = {"line": e.line, "column": e.column} if e.line is not None else {}
         return problem(400, f"malformed query: {e.message}", **where)
     if isinstance(result, list):
-        truncated = len(result) > limit
+        truncated = result.truncated_by
         mime = _graph_mime()
-        g = graph_of(result[:limit])
-        resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
+        resp = Response(graph_of(result).serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     elif isinstance(result, bool):
         import json
-        truncated = False
+        truncated = None
         resp = Response(json.dumps({"head": {}, "boolean": result}), mimetype="application/sparql-results+json")
     else:
-        truncated = result.truncated
+        truncated = result.truncated_by
         fmt = _select_format()
         resp = Response(render(result, fmt), mimetype=MEDIA_TYPES[fmt])
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Vary"] = "Accept"
-    if truncated:
+    if truncated == "rows":
         resp.headers["X-Policykg-Truncated"] = f"true; limit={limit}"
+    elif truncated == "bytes":
+        resp.headers["X-Policykg-Truncated"] = f"true; bytes={config['SPARQL_MAX_BYTES']}"
+    if resp.content_length and resp.content_length > LARGE:
+        resp.call_on_close(release_memory)
     return resp
 
 
