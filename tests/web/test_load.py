@@ -1,0 +1,145 @@
+"""A bounded load test of `policykg serve` on 127.0.0.1: 32 clients for 20 s.
+
+Every answer must be right (compared with answers taken before the load),
+no request may fail, and the server's main process must stay below a stated
+memory ceiling while ad-hoc queries, saved queries, pages and answers cut by
+the byte cap run side by side.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+CLIENTS = 32
+SECONDS = 20
+MEMORY_CEILING_MB = 600          # the main process; measured about 150 MB at the end of a run
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads the server's memory from /proc")
+
+MEASURES = "SELECT ?n ?t WHERE { ?m a pkg:Measure ; pkg:number ?n ; pkg:title ?t } ORDER BY ?n"
+HUGE = ("SELECT ?d10 ?b WHERE { VALUES ?a { " + " ".join(f'"{"x" * 40}{i}"' for i in range(100)) + " } "
+        "VALUES ?b { " + " ".join(f'"{i}"' for i in range(100)) + " } BIND(?a AS ?d0) "
+        + " ".join(f"BIND(CONCAT(?d{i}, ?d{i}) AS ?d{i + 1})" for i in range(10)) + " }")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS"))
+
+
+def _fetch(url: str, accept: str = "application/json") -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), dict(e.headers)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    env = dict(os.environ, POLICYKG_SPARQL_WORKERS="2", POLICYKG_SPARQL_MAX_BYTES=str(2_000_000))
+    # to a file, not a pipe: an unread pipe fills with waitress's queue warnings and stalls the server
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                if _fetch(base + "/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.2)
+        yield base, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_32_clients_for_20_seconds_get_right_answers_and_memory_stays_bounded(server):
+    base, pid = server
+    sparql = base + "/sparql?query="
+    # the answers as the idle server gives them
+    requests = {
+        "sparql": (sparql + urllib.parse.quote(MEASURES), "application/sparql-results+json"),
+        "saved": (base + "/queries/measures-by-department.json?department=" + urllib.parse.quote("市财政局"),
+                  "application/json"),
+        "page": (base + "/id/doc/zczmbf-2021-9/measure/9", "text/html"),
+        "ask": (sparql + urllib.parse.quote("ASK { ?m pkg:number 35 }"), "application/sparql-results+json"),
+    }
+    expected = {}
+    for name, (url, accept) in requests.items():
+        status, body, _ = _fetch(url, accept)
+        assert status == 200, (name, body[:300])
+        expected[name] = body
+    assert len(json.loads(expected["sparql"])["results"]["bindings"]) == 35
+    status, body, headers = _fetch(sparql + urllib.parse.quote(HUGE), "text/csv")
+    assert status == 200 and headers.get("X-Policykg-Truncated") == "true; bytes=2000000"
+    huge_size = len(body)
+
+    failures: list[str] = []
+    counts = {name: 0 for name in [*requests, "huge"]}
+    lock = threading.Lock()
+    stop = time.monotonic() + SECONDS
+    peak = [0]
+
+    def client(k: int) -> None:
+        names = [*requests, "huge"] if k % 8 == 0 else list(requests)
+        i = k
+        while time.monotonic() < stop and len(failures) < 20:
+            name = names[i % len(names)]
+            i += 1
+            if name == "huge":
+                status, body, _ = _fetch(sparql + urllib.parse.quote(HUGE), "text/csv")
+                ok = status == 200 and len(body) == huge_size
+            else:
+                url, accept = requests[name]
+                status, body, _ = _fetch(url, accept)
+                ok = status == 200 and body == expected[name]
+            with lock:
+                counts[name] += 1
+                if not ok:
+                    failures.append(f"{name}: {status} {body[:200]!r}")
+
+    def watch() -> None:
+        while time.monotonic() < stop:
+            peak[0] = max(peak[0], _rss_mb(pid))
+            time.sleep(0.1)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+    threads.append(threading.Thread(target=watch))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=SECONDS + 120)
+    assert not failures, failures[:5]
+    assert all(counts[name] > 0 for name in counts), counts
+    assert peak[0] < MEMORY_CEILING_MB, f"the server's main process reached {peak[0]} MB"
+    assert _fetch(sparql + urllib.parse.quote("ASK {}"))[0] == 200
+    print(f"\nload: {sum(counts.values())} requests in {SECONDS} s {counts}; main process peak {peak[0]} MB")
