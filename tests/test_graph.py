@@ -147,3 +147,56 @@ def test_literal_facts_point_at_their_words(graph):
     assert exact(DOC, PKG.noticeTitleSpan).replace("\n", "") == str(graph.value(DOC, PKG.noticeTitle))
     assert exact(measure(21), PKG.headingSpan) == "（二十一）健全支持中小企业“专精特新”发展机制"
     assert exact(URIRef(f"{DOC}/part/7"), PKG.headingSpan) == "七、强化中小企业发展组织保障制度"
+
+
+# --- notices of the corpus forms (tests/fixtures/notices): the graph layer copes ----------
+
+def test_corpus_fixtures_give_a_graph_or_a_clear_error(registry):
+    """Headers without number, issuer or date still give a graph, named by the title."""
+    from pathlib import Path
+
+    import pytest
+
+    from policykg import iris
+    from policykg.extract import ExtractError
+    from policykg.pipeline import extract
+    notices = Path(__file__).parent / "fixtures" / "notices"
+    built = {name: extract(notices / f"{name}.txt", registry)
+             for name in ("hunan-2024-work-points", "chengdu-2023-private-economy",
+                          "shanghai-2024-road-transport")}
+    hunan = built["hunan-2024-work-points"]
+    doc = iris.document_titled("湖南省2024年优化营商环境工作要点")
+    assert (doc, RDF.type, PKG.PolicyDocument) in hunan.graph
+    for p in (PKG.documentNumber, PKG.dateIssued, PKG.issuedBy, PKG.noticeTitle):
+        assert hunan.graph.value(doc, p) is None
+    measures = {int(hunan.graph.value(m, PKG.number)): m for m in hunan.graph.subjects(RDF.type, PKG.Measure)}
+    assert sorted(measures) == [n for n in range(1, 22) if n != 9]
+    assert hunan.graph.value(measures[20], PKG.numeral) is None      # an unnumbered paragraph
+    assert hunan.graph.value(measures[19], PKG.title) == Literal("加强组织领导", lang="zh")
+    assert any("no issue date" in w for w in hunan.warnings)
+    chengdu = built["chengdu-2023-private-economy"]
+    assert (iris.document_titled("成都市进一步促进民营经济发展壮大若干措施"), PKG.dateIssued,
+            Literal("2023-09-18", datatype=XSD.date)) in chengdu.graph
+    # a name written without its level prefix resolves under the full name
+    shanghai = built["shanghai-2024-road-transport"]
+    m1 = URIRef(f"{BASE}doc/沪府办发-2024-7/measure/1")
+    assert iris.unresolved_body("市规划资源局") in set(shanghai.graph.objects(m1, PKG.supportingBody))
+    with pytest.raises(ExtractError, match=r"guangdong-2023-consumption.txt:1:1: no title"):
+        extract(notices / "guangdong-2023-consumption.txt", registry)
+
+
+def test_a_notice_titled_by_the_caller_gives_a_graph(registry):
+    from pathlib import Path
+
+    from policykg import iris
+    from policykg.extract import parse
+    from policykg.graph import to_graph
+    path = Path(__file__).parent / "fixtures" / "notices" / "guangdong-2023-consumption.txt"
+    text = path.read_text(encoding="utf-8")
+    doc = parse(text, path.name, title="广东省进一步扩大消费若干措施")
+    graph, warnings = to_graph(doc, registry, text, path.name)
+    d = iris.document_titled("广东省进一步扩大消费若干措施")
+    assert graph.value(d, PKG.dateIssued) == Literal("2023-06-20", datatype=XSD.date)
+    assert graph.value(d, PKG.titleSpan) is None                      # the title is not in the text
+    assert len(set(graph.subjects(RDF.type, PKG.Measure))) == 12
+    assert any("unknown body «省商务厅»" in w for w in warnings)

@@ -45,6 +45,9 @@ class GraphBuilder:
         for prefix, ns in iris.PREFIXES.items():
             self.graph.bind(prefix, ns)
         h = self.doc.header
+        if h.doc_number is None:
+            self.doc_iri = iris.document_titled(h.title)
+            return
         slug = self.registry.series.get(h.code)
         if slug is None:
             self.warnings.append(f"{self.doc.source_name}: warning: no document series registered "
@@ -124,31 +127,40 @@ class GraphBuilder:
         self.add(src, PKG.path, Literal(self.source_path))
         self.add(src, PKG.length, Literal(len(self.source_text)))
         self.add(src, PKG.sha256, Literal(hashlib.sha256(self.source_text.encode("utf-8")).hexdigest()))
-        self.add(src, RDFS.label, zh(f"{h.doc_number.text}原文"))
-        self.add(src, RDFS.label, en(f"source text of {h.doc_number.text}"))
+        # a notice copied without its header is named by its title; what it
+        # lacks (number, date, issuer, 通知 wrapper) is left out, not invented
+        ident = h.doc_number.text if h.doc_number else f"《{h.title}》"
+        self.add(src, RDFS.label, zh(f"{ident}原文"))
+        self.add(src, RDFS.label, en(f"source text of {ident}"))
 
         self.add(d, RDF.type, PKG.PolicyDocument)
         self.add(d, RDFS.label, zh(h.title))
-        self.add(d, RDFS.label, en(f"Notice {h.doc_number.text} ({h.date})"))
+        self.add(d, RDFS.label, en(f"Notice {ident} ({h.date})" if h.date else f"Notice {ident}"))
         self.add(d, PKG.title, zh(h.title))
-        self.add(d, PKG.noticeTitle, zh(h.notice_title))
-        self.add(d, PKG.documentNumber, Literal(h.doc_number.text))
-        self.add(d, PKG.dateIssued, Literal(h.date, datatype=XSD.date))
+        if h.notice_title is not None:
+            self.add(d, PKG.noticeTitle, zh(h.notice_title))
+        if h.doc_number is not None:
+            self.add(d, PKG.documentNumber, Literal(h.doc_number.text))
+            self.add(d, PKG.textSpan, self.span(h.doc_number))
+        if h.date is not None:
+            self.add(d, PKG.dateIssued, Literal(h.date, datatype=XSD.date))
+            self.add(d, PKG.dateSpan, self.span(h.date_span))
         if h.code in self.registry.series:
             # an unregistered series gets no node: it would be a DocumentSeries
             # without the code and slug the shapes require
             self.add(d, PKG.inSeries, iris.PREFIXES["series"][self.registry.series[h.code]])
         self.add(d, iris.DCTERMS.source, src)
-        self.add(d, PKG.textSpan, self.span(h.doc_number))
-        self.add(d, PKG.titleSpan, self.span(h.title_span))
-        self.add(d, PKG.dateSpan, self.span(h.date_span))
-        first, last = h.notice_title_spans[0], h.notice_title_spans[-1]
-        self.add(d, PKG.noticeTitleSpan, self.span(Span.of(self.source_text, first.start, last.end)))
-        issuer = self.body(h.issuer, h.issuer_spans[0])
-        self.add(d, PKG.issuedBy, issuer)
-        self.mention(d, "issuer", 1, Span(h.issuer_spans[0].start, h.issuer_spans[-1].end,
-                                          self.source_text[h.issuer_spans[0].start:h.issuer_spans[-1].end]),
-                     issuer, PKG.issuedBy)
+        if h.title_span is not None:
+            self.add(d, PKG.titleSpan, self.span(h.title_span))
+        if h.notice_title_spans:
+            first, last = h.notice_title_spans[0], h.notice_title_spans[-1]
+            self.add(d, PKG.noticeTitleSpan, self.span(Span.of(self.source_text, first.start, last.end)))
+        if h.issuer is not None:
+            issuer = self.body(h.issuer, h.issuer_spans[0])
+            self.add(d, PKG.issuedBy, issuer)
+            self.mention(d, "issuer", 1, Span(h.issuer_spans[0].start, h.issuer_spans[-1].end,
+                                              self.source_text[h.issuer_spans[0].start:h.issuer_spans[-1].end]),
+                         issuer, PKG.issuedBy)
         for r in h.recipients:
             body = self.body(r.name, r.span)
             self.add(d, PKG.addressedTo, body)
@@ -179,12 +191,18 @@ class GraphBuilder:
         self.add(node, PKG.isPartOf, parent)
         self.add(node, PKG.inDocument, self.doc_iri)
         self.add(node, PKG.number, Literal(record.number))
-        self.add(node, PKG.numeral, Literal(record.numeral))
-        self.add(node, PKG.title, zh(record.title.text))
-        self.add(node, RDFS.label, zh(record.heading.text))
+        # an unnumbered paragraph has no numeral, heading or (without a lead sentence) title
+        if record.numeral is not None:
+            self.add(node, PKG.numeral, Literal(record.numeral))
+        if record.title is not None:
+            self.add(node, PKG.title, zh(record.title.text))
+            self.add(node, PKG.titleSpan, self.span(record.title))
+        if record.heading is not None:
+            self.add(node, RDFS.label, zh(record.heading.text))
+            self.add(node, PKG.headingSpan, self.span(record.heading))
+        elif record.title is not None:
+            self.add(node, RDFS.label, zh(record.title.text))
         self.add(node, RDFS.label, en(english))
-        self.add(node, PKG.titleSpan, self.span(record.title))
-        self.add(node, PKG.headingSpan, self.span(record.heading))
 
     def measure(self, m: Measure, part_iri: URIRef) -> URIRef:
         d = self.doc_iri
@@ -226,7 +244,7 @@ class GraphBuilder:
         for bl in lists:
             prop = ROLE_PROPERTY[bl.role]
             for b in bl.bodies:
-                body = self.body(b.name, b.span)
+                body = self.body(b.full, b.span)      # 工业和信息化厅 after 省科技厅: 省工业和信息化厅
                 self.add(mi, prop, body)
                 kind = bl.role if own else "implementing-note"
                 counters[kind] = counters.get(kind, 0) + 1

@@ -4,6 +4,7 @@ Data IRIs are derived from the document's identity and structure, so they stay
 the same across rebuilds and read well:
 
     id/doc/{series}-{year}-{serial}                   the notice
+    id/doc/{title}                                    a notice without a document number
     id/doc/{series}-{year}-{serial}/part/{n}          a part (一、…)
     id/doc/{series}-{year}-{serial}/measure/{n}       a measure (（n）…)
     …/measure/{n}/target/{k}                          its k-th quantitative target
@@ -39,6 +40,11 @@ PREFIXES = {
 
 def document(series_slug: str, year: int, serial: int) -> URIRef:
     return ID[f"doc/{series_slug}-{year}-{serial}"]
+
+
+def document_titled(title: str) -> URIRef:
+    """A notice the text gives no document number: named by its title."""
+    return ID["doc/" + quote(title, safe="")]
 
 
 def part(doc: URIRef, n: int) -> URIRef:

@@ -250,13 +250,14 @@ def evaluate(links: list[Link], labels: dict, law_slug=lambda iri: iri.rsplit("/
 
 # --- building the graph ------------------------------------------------------------------
 
-def in_force(registry_graph, law, on_date: str) -> bool:
+def in_force(registry_graph, law, on_date: str | None) -> bool:
     from .iris import PKG
     start = registry_graph.value(law, PKG.dateInForce) or registry_graph.value(law, PKG.dateIssued)
-    return start is None or str(start) <= on_date
+    # an undated notice (a web copy) may rest on any version
+    return start is None or on_date is None or str(start) <= on_date
 
 
-def passages_of(laws: dict, registry_graph, on_date: str) -> list[Passage]:
+def passages_of(laws: dict, registry_graph, on_date: str | None) -> list[Passage]:
     """Paragraphs of the law versions in force on a date."""
     out = []
     for law, parsed in laws.items():

@@ -49,3 +49,29 @@ def test_global_note_rule_matches_measure_one():
 def test_quantity_pattern(text, value, unit, prefix, suffix):
     m = rules.QUANTITY.fullmatch(text)
     assert (m["value"], m["unit"], m["prefix"], m["suffix"]) == (value, unit, prefix, suffix)
+
+
+def test_a_decimal_is_never_a_heading_number():
+    arabic_dot = rules.MEASURE_STYLES[2]
+    assert arabic_dot.prefix.match("1.5倍以上") is None
+    assert arabic_dot.prefix.match("10.健全惠企政策直达机制。推动…")["numeral"] == "10"
+
+
+def test_each_role_marker_comes_before_the_shorter_markers_it_ends_with():
+    markers = [mk for mk, _ in rules.ROLE_MARKERS]
+    for i, mk in enumerate(markers):
+        assert not any(mk.endswith(earlier) for earlier in markers[:i]), mk
+    assert {r for _, r in rules.ROLE_MARKERS} | {r for _, r in rules.LIST_LABELS} == set(rules.ROLES)
+
+
+@pytest.mark.parametrize("name, local", [
+    ("各区政府", True), ("各地级以上市人民政府", True), ("各县（市、区）人民政府", True),
+    ("各市州人民政府", True), ("市政府办公厅", False), ("各成员单位", False)])
+def test_local_government_names(name, local):
+    assert bool(rules.LOCAL_GOVERNMENT.fullmatch(name)) is local
+
+
+def test_level_prefix_is_not_the_word_market():
+    assert rules.LEVEL_PREFIX.match("市场监管局") is None
+    assert rules.LEVEL_PREFIX.match("市交通委（市道运局）").group() == "市"
+    assert rules.LEVEL_PREFIX.match("省科技厅").group() == "省"

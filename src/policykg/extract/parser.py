@@ -2,113 +2,69 @@
 
 The parser walks the text once, line by line; what a line means is decided by
 the declared rules in `rules`. It never changes the text: every offset points
-into the source as given.
+into the source as given. The header lives in `header`, the responsibility
+clauses in `responsibility`; this module reads the structure (parts,
+sub-parts, measures) and what each measure cites, targets and names.
 """
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import rules
-from .errors import ExtractError, locate
+from .errors import locate
+from .header import HeaderReader
 from .matching import PhraseMatcher
 from .records import (BodyList, BodyMention, Citation, ConceptMention, Document,
-                      Header, Measure, Part, Preamble, Span, Target)
+                      Header, Measure, Part, Preamble, Section, Span, Target)
+from .responsibility import ResponsibilityReader
+from .text import WHITESPACE, Line, content_lines, split_range, strip_range
 
-WHITESPACE = " \t\r\n\u3000\ufeff"
+__all__ = ["Parser", "parse", "content_lines", "split_range", "strip_range", "Line", "WHITESPACE"]
 
 
 @dataclass(frozen=True)
-class Line:
-    start: int      # offset of the first non-blank character
-    end: int        # offset after the last non-blank character
-    text: str
+class Levels:
+    """The numbered styles of a notice's body below its parts (一、)."""
+    section: rules.HeadingStyle | None     # sub-parts （一） above the measures, if any
+    measure: rules.HeadingStyle | None     # None: every part is unnumbered paragraphs
 
 
-def content_lines(source: str) -> list[Line]:
-    """Non-blank lines, stripped, with their offsets."""
-    lines, pos = [], 0
-    for raw in source.split("\n"):
-        stripped_left = raw.lstrip(WHITESPACE)
-        start = pos + len(raw) - len(stripped_left)
-        text = stripped_left.rstrip(WHITESPACE)
-        if text:
-            lines.append(Line(start, start + len(text), text))
-        pos += len(raw) + 1
-    return lines
+@dataclass
+class Walk:
+    """Where the walk over the body stands."""
+    parts: list[Part] = field(default_factory=list)
+    current: Measure | None = None
+    body: list[tuple[int, int]] = field(default_factory=list)
+    numbered: bool = True          # the current part or sub-part has numbered measures
+    container: str = "part"
+    global_note: BodyList | None = None
+    last_number: int = 0
 
 
-def strip_range(source: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and source[start] in WHITESPACE:
-        start += 1
-    while end > start and source[end - 1] in WHITESPACE:
-        end -= 1
-    return start, end
-
-
-def split_range(source: str, start: int, end: int, separators: str
-                ) -> list[tuple[int, int]]:
-    """Split source[start:end] at separator characters, outside brackets."""
-    pieces, depth, piece_start = [], 0, start
-    for i in range(start, end):
-        c = source[i]
-        if c in rules.OPENERS:
-            depth += 1
-        elif c in rules.BRACKET_FAMILIES:
-            depth = max(0, depth - 1)
-        elif c in separators and depth == 0:
-            pieces.append(strip_range(source, piece_start, i))
-            piece_start = i + 1
-    pieces.append(strip_range(source, piece_start, end))
-    return [(s, e) for s, e in pieces if e > s]
-
-
-class Parser:
+class Parser(HeaderReader, ResponsibilityReader):
     def __init__(self, source: str, path: str,
                  instruments: PhraseMatcher | None = None,
-                 groups: PhraseMatcher | None = None, platforms: PhraseMatcher | None = None):
-        self.source = source
-        self.path = path
+                 groups: PhraseMatcher | None = None, platforms: PhraseMatcher | None = None,
+                 title: str | None = None):
+        super().__init__(source, path)
         self.instruments = instruments or PhraseMatcher({})
         self.groups = groups or PhraseMatcher({})
         self.platforms = platforms or PhraseMatcher({})
-        self.warnings: list[str] = []
-
-    # --- helpers --------------------------------------------------------
-    def error(self, offset: int, message: str) -> ExtractError:
-        return ExtractError(self.path, self.source, offset, message)
-
-    def warn(self, offset: int, message: str) -> None:
-        line, col = locate(self.source, offset)
-        self.warnings.append(f"{self.path}:{line}:{col}: warning: {message}")
-
-    def span(self, start: int, end: int) -> Span:
-        return Span.of(self.source, start, end)
-
-    def sentence(self, lo: int, hi: int, offset: int) -> Span:
-        """The sentence of source[lo:hi] that holds offset, with its end mark."""
-        start = offset
-        while start > lo and self.source[start - 1] not in rules.SENTENCE_ENDS:
-            start -= 1
-        end = offset
-        while end < hi and self.source[end] not in rules.SENTENCE_ENDS:
-            end += 1
-        end = min(hi, end + 1)
-        return self.span(*strip_range(self.source, start, end))
+        self.title = title
 
     # --- whole document ---------------------------------------------------
     def parse(self) -> Document:
         if not self.source.strip(WHITESPACE):
             raise self.error(0, "source is empty")
         self.check_brackets()
-        self.check_not_truncated()
         lines = content_lines(self.source)
-        header, i = self.parse_header(lines)
-        preamble, i = self.parse_preamble(lines, i, header)
-        parts, global_note = self.parse_body(lines, i, header)
+        header, i, end = self.parse_header(lines, self.title)
+        self.check_not_truncated(lines[end - 1].end if end else 0)
+        preamble, i = self.parse_preamble(lines[:end], i, header)
+        parts, global_note, levels = self.parse_body(lines[i:end], header)
         doc = Document(self.path, len(self.source), header, preamble, parts,
                        global_note, self.warnings)
-        self.check_numbering(doc)
+        self.check_numbering(doc, levels)
         return doc
 
     def check_brackets(self) -> None:
@@ -133,117 +89,28 @@ class Parser:
             opener, at = stack[-1]
             raise self.error(at, f"unbalanced bracket: {opener} is never closed")
 
-    def check_not_truncated(self) -> None:
-        start, end = strip_range(self.source, 0, len(self.source))
-        if self.source[end - 1] not in rules.SENTENCE_ENDS + "）)》”":
+    def check_not_truncated(self, end: int) -> None:
+        """The body (before any sign-off) ends a sentence or a bracket."""
+        if end == 0 or self.source[end - 1] not in rules.SENTENCE_ENDS + "）)》”":
             raise self.error(end, "source ends mid-sentence: is it truncated?")
-
-    # --- header ----------------------------------------------------------
-    def parse_header(self, lines: list[Line]) -> tuple[Header, int]:
-        first = lines[0]
-        m = rules.DOC_NUMBER.fullmatch(first.text)
-        if not m:
-            raise self.error(first.start, "expected a document number such as "
-                                          "张促中民办发〔2021〕9号 on the first line")
-        doc_number = self.span(first.start, first.end)
-        # The notice title runs over lines until it ends in 通知.
-        i, title_lines = 1, []
-        while i < len(lines) and len(title_lines) < 4:
-            title_lines.append(lines[i])
-            i += 1
-            if "".join(l.text for l in title_lines).endswith(rules.NOTICE_TITLE_ENDINGS):
-                break
-        else:
-            raise self.error(lines[1].start if len(lines) > 1 else first.end,
-                             "no notice title ending in 通知 after the document number")
-        notice_title = "".join(l.text for l in title_lines)
-        title, title_span = self.measures_title(title_lines, notice_title)
-        # Recipients: one line ending in a colon.
-        rec = lines[i]
-        if not rec.text.endswith(rules.RECIPIENTS_END):
-            raise self.error(rec.start, "expected the recipients line ending in ：")
-        recipients = self.recipients(rec.start, rec.end - 1)
-        i += 1
-        # The covering text runs to the issuer, which stands over the date.
-        date_at = next((k for k in range(i, len(lines))
-                        if rules.DATE.fullmatch(lines[k].text)), None)
-        if date_at is None:
-            raise self.error(rec.end, "no issue date line (such as 2021年7月1日) "
-                                      "after the recipients")
-        issuer_from = date_at
-        while issuer_from - 1 >= i and not lines[issuer_from - 1].text.endswith("。"):
-            issuer_from -= 1
-        if issuer_from == date_at:
-            raise self.error(lines[date_at].start, "no issuer above the date line")
-        issuer_lines = lines[issuer_from:date_at]
-        issuer = "".join(l.text for l in issuer_lines)
-        for marker in rules.SEAL_MARKERS:
-            issuer = issuer.removesuffix(marker)
-        date_line = lines[date_at]
-        header = Header(
-            doc_number=doc_number, code=m["code"], year=int(m["year"]),
-            serial=int(m["serial"]), notice_title=notice_title,
-            notice_title_spans=tuple(self.span(l.start, l.end) for l in title_lines),
-            title=title, title_span=title_span, recipients=recipients,
-            issuer=issuer,
-            issuer_spans=tuple(self.span(l.start, l.end) for l in issuer_lines),
-            date=self.iso_date(date_line), date_span=self.span(date_line.start, date_line.end))
-        return header, date_at + 1
-
-    def measures_title(self, title_lines: list[Line], notice_title: str
-                       ) -> tuple[str, Span]:
-        """The title inside 《》 of the notice title, spanning its line breaks."""
-        start_line = next((l for l in title_lines if "《" in l.text), None)
-        end_line = next((l for l in title_lines if "》" in l.text), None)
-        if start_line is None or end_line is None:
-            lo, hi = title_lines[0].start, title_lines[-1].end
-            return notice_title, self.span(lo, hi)
-        lo = self.source.index("《", start_line.start) + 1
-        hi = self.source.index("》", end_line.start)
-        joined = "".join(piece.strip(WHITESPACE) for piece in self.source[lo:hi].split("\n"))
-        return joined, self.span(lo, hi)
-
-    def iso_date(self, line: Line) -> str:
-        m = rules.DATE.fullmatch(line.text)
-        y, mo, d = (rules.numeral_value(m[g]) for g in ("y", "m", "d"))
-        try:
-            return dt.date(y, mo, d).isoformat()
-        except ValueError:
-            raise self.error(line.start, f"not a real date: {line.text}") from None
-
-    def recipients(self, start: int, end: int) -> list[BodyMention]:
-        found: list[BodyMention] = []
-        for gs, ge in split_range(self.source, start, end, "，,"):
-            items = split_range(self.source, gs, ge, "、")
-            prefix = next((p for p in rules.SHARED_PREFIXES
-                           if self.source.startswith(p, items[0][0])), "")
-            for s, e in items:
-                name = self.source[s:e]
-                if prefix and not name.startswith(rules.SHARED_PREFIXES):
-                    name = prefix + name          # 各县区人民法院、人民检察院
-                found.append(BodyMention(name, self.span(s, e), "recipient",
-                                         len(found) + 1))
-        return found
 
     # --- preamble ----------------------------------------------------------
     def parse_preamble(self, lines: list[Line], i: int, header: Header
                        ) -> tuple[Preamble, int]:
-        # The measures' title is repeated, often broken over lines, before the preamble.
-        squeezed = ""
-        k = i
-        while k < len(lines) and len(squeezed) < len(header.title):
-            squeezed += lines[k].text
-            k += 1
-        if squeezed == header.title:
-            i = k
-        else:
-            self.warn(lines[i].start, "the measures' title is not repeated above the preamble")
+        if header.notice_title is not None:
+            # a 通知 repeats the measures' title, often broken over lines, above the preamble
+            k = self.squeezed(lines, i, self.written_title, most=6)
+            if k:
+                i += k
+            else:
+                self.warn(lines[i].start, "the measures' title is not repeated above the preamble")
         first_part = next((k for k in range(i, len(lines)) if self.part_heading(lines[k])), None)
         if first_part is None:
             raise self.error(lines[i].start if i < len(lines) else len(self.source),
                              "no part heading such as 一、… found")
         if first_part == i:
-            raise self.error(lines[i].start, "no preamble before the first part")
+            self.warn(lines[i].start, "no preamble before the first part")
+            return Preamble(None, [], None), i
         lo, hi = lines[i].start, lines[first_part - 1].end
         implements, issuers = [], None
         for c in self.citations(lo, hi, header):
@@ -269,149 +136,188 @@ class Parser:
                          for n, (s, e) in enumerate(items, 1))
         return BodyList(mentions, "issuer", is_open, self.span(*strip_range(self.source, start, end)))
 
-    # --- parts and measures ------------------------------------------------
-    def part_heading(self, line: Line):
-        for style in rules.PART_STYLES:
-            m = style.pattern.fullmatch(line.text)
-            if m:
-                return m
-        return None
+    # --- levels of numbering ---------------------------------------------------
+    @staticmethod
+    def numbered_style(text: str) -> rules.HeadingStyle | None:
+        return next((s for s in rules.MEASURE_STYLES if s.prefix.match(text)), None)
 
-    def parse_body(self, lines: list[Line], i: int, header: Header
-                   ) -> tuple[list[Part], BodyList | None]:
-        parts: list[Part] = []
-        measure_style = None
-        body_lines: list[Line] = []
-        current: Measure | None = None
-        global_note: BodyList | None = None
+    def levels(self, lines: list[Line]) -> Levels:
+        """The measure level is the highest numbered style below the parts,
+        unless that style is a sub-part: see `is_section_level`."""
+        used: dict[rules.HeadingStyle, list[int]] = {}
+        for k, line in enumerate(lines):
+            style = None if self.part_heading(line) else self.numbered_style(line.text)
+            if style is not None:
+                used.setdefault(style, []).append(k)
+        ranked = sorted(used, key=lambda s: s.rank)
+        if not ranked:
+            return Levels(None, None)
+        top = ranked[0]
+        if len(ranked) > 1 and self.is_section_level(lines, top, used[top], ranked[1], used[ranked[1]]):
+            return Levels(top, ranked[1])
+        return Levels(None, top)
 
-        def close() -> None:
-            nonlocal global_note
-            if current is None:
-                return
-            if not body_lines:
-                raise self.error(current.heading.end,
-                                 f"measure ({current.numeral}) has no text")
-            current.text = self.span(body_lines[0].start, body_lines[-1].end)
-            note = self.fill_measure(current, header, global_note)
-            global_note = global_note or note
+    @staticmethod
+    def is_section_level(lines: list[Line], top: rules.HeadingStyle, tops: list[int],
+                         below: rules.HeadingStyle, belows: list[int]) -> bool:
+        """（一） is a sub-part when its lines are bare headings, some directly
+        followed by 1., and the 1. items are numbered straight through rather
+        than from 1 under each (then they are points inside a measure)."""
+        if not all(top.pattern.fullmatch(lines[k].text) for k in tops):
+            return False
+        if not set(k + 1 for k in tops) & set(belows):
+            return False
+        numbers = [rules.numeral_value(below.prefix.match(lines[k].text)["numeral"]) for k in belows]
+        return numbers.count(1) <= 1
 
-        for line in lines[i:]:
+    # --- parts, sub-parts and measures -------------------------------------------
+    def parse_body(self, lines: list[Line], header: Header
+                   ) -> tuple[list[Part], BodyList | None, Levels]:
+        levels = self.levels(lines)
+        walk = Walk()
+        for k, line in enumerate(lines):
             pm = self.part_heading(line)
-            mm = None
-            if pm is None:
-                styles = [measure_style] if measure_style else rules.MEASURE_STYLES
-                for style in styles:
-                    mm = style.pattern.fullmatch(line.text)
-                    if mm:
-                        measure_style = style
-                        break
             if pm is not None:
-                close()
-                current, body_lines = None, []
-                parts.append(Part(rules.numeral_value(pm["numeral"]), pm["numeral"],
-                                  self.span(line.start + pm.start("title"), line.start + pm.end("title")),
-                                  self.span(line.start, line.end)))
-            elif mm is not None:
-                close()
-                body_lines = []
-                if not parts:
-                    raise self.error(line.start, "measure heading before the first part heading")
-                title = self.span(line.start + mm.start("title"), line.start + mm.end("title"))
-                current = Measure(rules.numeral_value(mm["numeral"]), mm["numeral"], title,
-                                  self.span(line.start, line.end), title, parts[-1].number)
-                parts[-1].measures.append(current)
-            elif current is None:
-                raise self.error(line.start, "text between a part heading and its first measure")
+                self.close(walk, header)
+                walk.parts.append(Part(rules.numeral_value(pm["numeral"]), pm["numeral"],
+                                       self.title_span(line, pm), self.span(line.start, line.end)))
+                self.enter(walk, lines, k, levels, "part")
+            elif levels.section and (sm := levels.section.pattern.fullmatch(line.text)):
+                self.close(walk, header)
+                self.open_section(walk, line, sm)
+                self.enter(walk, lines, k, levels, "sub-part")
+            elif levels.measure and (mm := levels.measure.prefix.match(line.text)):
+                self.close(walk, header)
+                self.open_measure(walk, line, mm, levels.measure)
+            elif not walk.numbered:
+                self.close(walk, header)
+                self.open_paragraph(walk, line)
+            elif walk.current is None:
+                raise self.error(line.start, f"text between a {walk.container} heading "
+                                             f"and its first measure")
             else:
-                body_lines.append(line)
-        close()
-        return parts, global_note
+                walk.body.append((line.start, line.end))
+        self.close(walk, header)
+        return walk.parts, walk.global_note, levels
 
+    def title_span(self, line: Line, m) -> Span:
+        return self.span(line.start + m.start("title"), line.start + m.end("title"))
+
+    def enter(self, walk: Walk, lines: list[Line], k: int, levels: Levels, container: str) -> None:
+        """A part or sub-part whose lines, up to the next one, hold no numbered
+        measure is a run of unnumbered measures, one per paragraph."""
+        walk.container = container
+        walk.numbered = False
+        for line in lines[k + 1:]:
+            if self.part_heading(line):
+                return
+            section = bool(levels.section and levels.section.pattern.fullmatch(line.text))
+            if section and container == "sub-part":
+                return
+            if section or (levels.measure and levels.measure.prefix.match(line.text)):
+                walk.numbered = True
+                return
+
+    def open_section(self, walk: Walk, line: Line, m) -> None:
+        if not walk.parts:
+            raise self.error(line.start, "sub-part heading before the first part heading")
+        part = walk.parts[-1]
+        part.sections.append(Section(rules.numeral_value(m["numeral"]), m["numeral"],
+                                     self.title_span(line, m), self.span(line.start, line.end),
+                                     part.number))
+
+    def open_measure(self, walk: Walk, line: Line, m, style: rules.HeadingStyle) -> None:
+        if not walk.parts:
+            raise self.error(line.start, "measure heading before the first part heading")
+        whole = style.pattern.fullmatch(line.text)
+        if whole:                                  # heading on a line of its own
+            title, heading, body = self.title_span(line, whole), self.span(line.start, line.end), None
+        else:                                      # 1.标题。正文 on one line
+            rest = strip_range(self.source, line.start + m.end(), line.end)[0]
+            title, body = self.lead_title(rest, line.end)
+            heading = self.span(*strip_range(self.source, line.start, body[0] if body else line.end))
+        number = rules.numeral_value(m["numeral"])
+        self.add_measure(walk, Measure(number, m["numeral"], title, heading, heading, 0))
+        walk.body = [body] if body else []
+
+    def open_paragraph(self, walk: Walk, line: Line) -> None:
+        """An unnumbered paragraph is a measure of its own, counted on from the last."""
+        title, body = self.lead_title(line.start, line.end)
+        if body is None:                           # a short sentence alone is the measure itself
+            title, body = None, (line.start, line.end)
+        self.add_measure(walk, Measure(walk.last_number + 1, None, title, None,
+                                       self.span(line.start, line.end), 0))
+        walk.body = [body]
+
+    def lead_title(self, start: int, end: int) -> tuple[Span | None, tuple[int, int] | None]:
+        """A short first sentence is the title, and the rest of the line the
+        body (None: the body starts on the next line); else untitled."""
+        m = rules.LEAD_TITLE.match(self.source, start, end)
+        if m is None:
+            return None, (start, end)
+        after = strip_range(self.source, m.end(), end)
+        return self.span(m.start("title"), m.end("title")), (after if after[1] > after[0] else None)
+
+    def add_measure(self, walk: Walk, m: Measure) -> None:
+        part = walk.parts[-1]
+        m.part_number = part.number
+        if walk.container == "sub-part" and part.sections:
+            m.section_number = part.sections[-1].number
+            part.sections[-1].measures.append(m)
+        part.measures.append(m)
+        walk.current = m
+        walk.last_number = m.number
+
+    def close(self, walk: Walk, header: Header) -> None:
+        m = walk.current
+        if m is None:
+            return
+        if not walk.body:
+            at = (m.heading or m.text).end
+            raise self.error(at, f"{self.label(m)} has no text")
+        m.text = self.span(walk.body[0][0], walk.body[-1][1])
+        note = self.fill_measure(m, header, walk.global_note)
+        walk.global_note = walk.global_note or note
+        walk.current, walk.body = None, []
+
+    @staticmethod
+    def label(m: Measure) -> str:
+        return f"measure ({m.numeral})" if m.numeral else f"unnumbered measure {m.number}"
+
+    # --- what a measure says ---------------------------------------------------
     def fill_measure(self, m: Measure, header: Header, global_note: BodyList | None
                      ) -> BodyList | None:
         """Responsibility, citations, targets and concepts of one measure."""
-        lo, hi = m.text.start, m.text.end
-        content_end, lists, note = self.responsibility(m, lo, hi)
+        ranges, lists, note = self.responsibility(self.label(m), m.text.start, m.text.end)
         m.responsibility = lists
         if global_note is not None:
             m.implementers = global_note
         if not any(l.role != rules.ROLE_IMPLEMENTING for l in lists):
-            self.warn(m.heading.start, f"measure ({m.numeral}) names no responsible body")
-        m.citations = self.citations(lo, content_end, header)
-        m.targets = self.targets(lo, content_end)
+            self.warn((m.heading or m.text).start, f"{self.label(m)} names no responsible body")
+        for lo, hi in ranges:
+            m.citations += self.citations(lo, hi, header)
+            m.targets += self.targets(lo, hi)
+        titled = [(m.title.start, m.title.end)] if m.title else []
         for matcher, out in ((self.instruments, m.instruments), (self.groups, m.groups),
                              (self.platforms, m.platforms)):
-            seen = set()
-            for s, e in ((m.title.start, m.title.end), (lo, content_end)):
-                for ms, me, phrase, concept in matcher.finditer(self.source, s, e):
-                    if concept not in seen:
-                        seen.add(concept)
-                        out.append(ConceptMention(concept, phrase, self.span(ms, me)))
+            out.extend(self.concepts(matcher, titled + ranges))
         return note
 
-    def responsibility(self, m: Measure, lo: int, hi: int
-                       ) -> tuple[int, list[BodyList], BodyList | None]:
-        """The trailing （…负责） clause, or a 责任单位： line."""
-        last_line_start = self.source.rfind("\n", lo, hi) + 1 or lo
-        line_match = rules.RESPONSIBILITY_LINE.fullmatch(self.source[max(lo, last_line_start):hi])
-        if line_match:
-            s = max(lo, last_line_start) + line_match.start("bodies")
-            e = max(lo, last_line_start) + line_match.end("bodies")
-            return (strip_range(self.source, lo, max(lo, last_line_start))[1],
-                    [self.body_list(s, e, rules.ROLE_RESPONSIBLE, s, e)], None)
-        if self.source[hi - 1] not in "）)":
-            return hi, [], None
-        depth, open_at = 0, None
-        for k in range(hi - 1, lo - 1, -1):
-            c = self.source[k]
-            if c in "）)":
-                depth += 1
-            elif c in "（(":
-                depth -= 1
-                if depth == 0:
-                    open_at = k
-                    break
-        inner = self.source[open_at + 1:hi - 1]
-        if not any(marker in inner for marker, _ in rules.ROLE_MARKERS):
-            return hi, [], None
-        lists, note = [], None
-        for cs, ce in split_range(self.source, open_at + 1, hi - 1, "；;。"):
-            gm = rules.GLOBAL_NOTE.fullmatch(self.source[cs:ce])
-            if gm:
-                s, e = cs + gm.start("bodies"), cs + gm.end("bodies")
-                note = self.body_list(s, e, rules.ROLE_IMPLEMENTING, cs, ce)
-                continue
-            for ss, se in split_range(self.source, cs, ce, "，,"):
-                clause = self.source[ss:se]
-                role = next(((mk, r) for mk, r in rules.ROLE_MARKERS if clause.endswith(mk)), None)
-                if role is None:
-                    self.warn(ss, f"measure ({m.numeral}): no role marker in «{clause}»")
-                    continue
-                lists.append(self.body_list(ss, se - len(role[0]), role[1], ss, se))
-        return strip_range(self.source, lo, open_at)[1], lists, note
-
-    def body_list(self, s: int, e: int, role: str, clause_start: int, clause_end: int
-                  ) -> BodyList:
-        text = self.source[s:e]
-        is_open = False
-        for marker in rules.OPEN_LIST_MARKERS:
-            if text.endswith(marker):
-                e -= len(marker)
-                is_open = True
-                break
-        items = split_range(self.source, s, e, "、")
-        if not items:
-            raise self.error(s, f"empty list of bodies in «{self.source[clause_start:clause_end]}»")
-        mentions = tuple(BodyMention(self.source[a:b], self.span(a, b), role, n)
-                         for n, (a, b) in enumerate(items, 1))
-        return BodyList(mentions, role, is_open, self.span(clause_start, clause_end))
+    def concepts(self, matcher: PhraseMatcher, ranges: list[tuple[int, int]]) -> list[ConceptMention]:
+        """The first trigger of each concept, title first."""
+        found, seen = [], set()
+        for s, e in ranges:
+            for ms, me, phrase, concept in matcher.finditer(self.source, s, e):
+                if concept not in seen:
+                    seen.add(concept)
+                    found.append(ConceptMention(concept, phrase, self.span(ms, me)))
+        return found
 
     def citations(self, lo: int, hi: int, header: Header) -> list[Citation]:
         found = []
         for cm in rules.CITATION.finditer(self.source, lo, hi):
             title = cm["title"]
-            if title == header.title:
+            if title in (header.title, self.written_title):
                 continue                     # the notice naming itself
             after = rules.CITATION_DOC_NUMBER.match(self.source, cm.end(), hi)
             before = self.source[max(lo, cm.start() - 6):cm.start()]
@@ -429,6 +335,8 @@ class Parser:
                 if qm.end() < len(self.source) and self.source[qm.end()] == rules.DATE_CONTINUATION:
                     continue
                 unit = dict(rules.UNITS).get(qm.groupdict().get("unit"), "percent")
+                if unit == "year" and rules.CALENDAR_YEAR.fullmatch(qm["value"]):
+                    continue
                 raw.append([qm.start(), qm.end(), qm["value"], unit,
                             dict(rules.PREFIX_COMPARATORS).get(qm["prefix"]),
                             dict(rules.SUFFIX_COMPARATORS).get(qm["suffix"])])
@@ -451,23 +359,43 @@ class Parser:
         return targets
 
     # --- checks ------------------------------------------------------------
-    def check_numbering(self, doc: Document) -> None:
-        for kind, items in (("part", doc.parts), ("measure", doc.measures)):
-            expected = 1
-            seen: dict[int, object] = {}
-            for item in items:
-                if item.number in seen:
-                    raise self.error(item.heading.start,
-                                     f"duplicate {kind} number {item.numeral} ({item.number})")
-                if item.number != expected:
-                    raise self.error(item.heading.start,
-                                     f"{kind} number {item.numeral} ({item.number}) out of sequence: "
-                                     f"expected {expected}; is {kind} {expected} missing?")
-                seen[item.number] = item
-                expected += 1
+    def check_numbering(self, doc: Document, levels: Levels) -> None:
+        """Parts: 1, 2, 3 … strictly. Measures: strictly in a two-level notice,
+        where a gap means a heading was lost; tasks of a work plan numbered
+        through its sub-parts often skip a number where a task was dropped in
+        revision, so there a gap is reported, not refused."""
+        self.check_sequence("part", doc.parts, strict=True)
+        self.check_sequence("measure", doc.measures, strict=levels.section is None)
+        last = 0
+        for part in doc.parts:
+            # sub-parts either start again at （一） in each part or run on through them
+            restart = bool(part.sections) and part.sections[0].number == 1
+            self.check_sequence("sub-part", part.sections, strict=False, first=1 if restart else last + 1)
+            last = part.sections[-1].number if part.sections else last
+
+    def check_sequence(self, kind: str, items: list, strict: bool, first: int = 1) -> None:
+        """Unnumbered measures count on from the one before, so they are only
+        checked for colliding with a number written later."""
+        expected, seen = first, set()
+        for item in items:
+            at = (item.heading or item.text).start
+            if item.number in seen:
+                raise self.error(at, f"duplicate {kind} number {item.numeral} ({item.number})")
+            seen.add(item.number)
+            if item.numeral is not None and item.number != expected:
+                message = (f"{kind} number {item.numeral} ({item.number}) out of sequence: "
+                           f"expected {expected}; is {kind} {expected} missing?")
+                if strict:
+                    raise self.error(at, message)
+                self.warn(at, message)
+            expected = item.number + 1
 
 
 def parse(source: str, path: str = "<source>", instruments: PhraseMatcher | None = None,
-          groups: PhraseMatcher | None = None, platforms: PhraseMatcher | None = None) -> Document:
-    """Parse a notice's text into records. Raises ExtractError on malformed input."""
-    return Parser(source, path, instruments, groups, platforms).parse()
+          groups: PhraseMatcher | None = None, platforms: PhraseMatcher | None = None,
+          title: str | None = None) -> Document:
+    """Parse a notice's text into records. Raises ExtractError on malformed input.
+
+    `title` supplies the measures' title when the text has none (a web copy of
+    the body alone), or overrides the one the text gives."""
+    return Parser(source, path, instruments, groups, platforms, title).parse()

@@ -22,10 +22,18 @@ class Span:
 @dataclass(frozen=True)
 class BodyMention:
     """A government body as written in a list of responsible bodies."""
-    name: str
-    span: Span
+    name: str                      # as written (recipients: with an elided shared prefix restored)
+    span: Span                     # the words written
     role: str                      # rules.ROLE_*
     position: int                  # 1-based position in its list
+    # the name with the level prefix the list dropped after its first name:
+    # 工业和信息化厅 after 省科技厅 is 省工业和信息化厅; None when written in full
+    expanded: str | None = None
+
+    @property
+    def full(self) -> str:
+        """The name to resolve: expanded when the list dropped a prefix."""
+        return self.expanded or self.name
 
 
 @dataclass(frozen=True)
@@ -64,12 +72,13 @@ class ConceptMention:
 
 @dataclass
 class Measure:
-    number: int
-    numeral: str
-    title: Span
-    heading: Span                  # the whole heading line
+    number: int                    # as written; an unnumbered measure counts on from the one before
+    numeral: str | None            # None: the text gives the measure no number
+    title: Span | None             # None: no heading and no short lead sentence
+    heading: Span | None           # the heading line, or 1.标题。 before a body on the same line
     text: Span                     # the body, without the heading
     part_number: int
+    section_number: int | None = None      # the sub-part （一） of a three-level notice
     responsibility: list[BodyList] = field(default_factory=list)
     implementers: BodyList | None = None   # from a note in an earlier measure
     citations: list[Citation] = field(default_factory=list)
@@ -80,34 +89,48 @@ class Measure:
 
 
 @dataclass
+class Section:
+    """A sub-part （一） between a part and its measures (1. 2. …)."""
+    number: int
+    numeral: str
+    title: Span
+    heading: Span
+    part_number: int
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
 class Part:
     number: int
     numeral: str
     title: Span
     heading: Span
-    measures: list[Measure] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)   # all of them, sections or not
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass
 class Header:
-    doc_number: Span
-    code: str                      # 机关代字, e.g. 张促中民办发
-    year: int
-    serial: int
-    notice_title: str              # reassembled across line breaks
+    """What the text says about itself. A field the text lacks is None (or
+    empty) and reported as a warning; nothing is invented."""
+    doc_number: Span | None
+    code: str | None               # 机关代字, e.g. 张促中民办发
+    year: int | None
+    serial: int | None
+    notice_title: str | None       # the 通知 wrapper's title, reassembled across line breaks
     notice_title_spans: tuple[Span, ...]
-    title: str                     # the measures' title, from 《》 in the notice title
-    title_span: Span
+    title: str                     # the measures' title: from 《》, the first line, or the caller
+    title_span: Span | None        # None when only the caller gave the title
     recipients: list[BodyMention]
-    issuer: str
+    issuer: str | None
     issuer_spans: tuple[Span, ...]
-    date: str                      # ISO 8601
-    date_span: Span
+    date: str | None               # ISO 8601
+    date_span: Span | None
 
 
 @dataclass
 class Preamble:
-    span: Span
+    span: Span | None              # None: the first part follows the title
     implements: list[Citation]
     implements_issuers: BodyList | None
 

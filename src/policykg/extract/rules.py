@@ -8,7 +8,7 @@ by editing the parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -47,6 +47,18 @@ DOC_NUMBER = re.compile(
 DATE = re.compile(
     rf"(?P<y>\d{{4}}|[〇零一二三四五六七八九]{{4}})年(?P<m>\d{{1,2}}|{_CN})月(?P<d>\d{{1,2}}|{_CN})日")
 
+# A first line that tries to be a document number but is not one (张促中民办发2021年9号):
+# refused rather than read as a title.
+DOC_NUMBER_ATTEMPT = re.compile(r"^\S{0,24}\d{4}\S{0,4}\d+号$")
+
+# A title line: no sentence-ending punctuation, not too long to be a title.
+TITLE_LINE = re.compile(r"^[^。；！？]{4,80}$")
+# A date line may stand in brackets under a title: （2024年3月1日）.
+DATE_LINE = re.compile(rf"^[（(]?(?P<date>{DATE.pattern})[）)]?$")
+
+# An issuer signed at the end of a text: a name, no punctuation but a seal marker.
+ISSUER_LINE = re.compile(r"^(?![（(])[^。；！？：:，,、]{2,40}?(?:[（(]代章[）)])?$")
+
 # Marker the issuer line carries when the office seals on behalf of the group.
 SEAL_MARKERS = ("（代章）", "(代章)")
 
@@ -58,22 +70,41 @@ NOTICE_TITLE_ENDINGS = ("的通知", "通知")
 
 @dataclass(frozen=True)
 class HeadingStyle:
-    """One way of numbering a level of headings."""
+    """One way of numbering a level of headings.
+
+    `prefix` matches the number as written at the start of a line (（一）, 1.);
+    `pattern` matches a whole heading line: the number and a title without a
+    full stop. `rank` is the style's depth in the nesting official documents
+    use (GB/T 9704): 一、 above （一） above 1. above （1）.
+    """
     name: str
-    pattern: re.Pattern[str]
+    prefix: re.Pattern[str]
+    rank: int
+    pattern: re.Pattern[str] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        whole = re.compile(self.prefix.pattern + r"\s*(?P<title>[^。]+)$")
+        object.__setattr__(self, "pattern", whole)
 
 
 # Parts: 一、优化公平公正市场环境
 PART_STYLES = (
-    HeadingStyle("cn-dun", re.compile(rf"^(?P<numeral>{_CN})、(?P<title>[^。]+)$")),
+    HeadingStyle("cn-dun", re.compile(rf"^(?P<numeral>{_CN})、"), 1),
 )
 
-# Measures: （一）… / (1)… / 1.… / 1、… — a heading line has no full stop.
+# Measures (or sub-parts, one level above the measures): （一）… / (1)… / 1.… / 1、…
+# A heading line has no full stop; `1.标题。正文` is a title and body on one line.
+# 1.5 is a decimal, never a heading.
 MEASURE_STYLES = (
-    HeadingStyle("cn-paren", re.compile(rf"^[（(](?P<numeral>{_CN})[）)](?P<title>[^。]+)$")),
-    HeadingStyle("arabic-paren", re.compile(r"^[（(](?P<numeral>\d+)[）)](?P<title>[^。]+)$")),
-    HeadingStyle("arabic-dot", re.compile(r"^(?P<numeral>\d+)[.．、]\s*(?P<title>[^。]+)$")),
+    HeadingStyle("cn-paren", re.compile(rf"^[（(](?P<numeral>{_CN})[）)]"), 2),
+    HeadingStyle("arabic-paren", re.compile(r"^[（(](?P<numeral>\d+)[）)]"), 4),
+    HeadingStyle("arabic-dot", re.compile(r"^(?P<numeral>\d+)[.．、](?!\d)"), 3),
 )
+
+# A short first sentence that names what follows: 1.全面落实负面清单制度。正文…,
+# or an unnumbered paragraph 加强组织领导。各地要…. A longer first sentence, or
+# one with a comma, is already the substance: the measure is left untitled.
+LEAD_TITLE = re.compile(r"(?P<title>[^，,。；;：:！？]{2,40})。")
 
 # Bracket pairs checked for balance. Half- and full-width round brackets are
 # one family: real notices mix them, e.g. 公共法律服务中心(站、室）.
@@ -92,25 +123,60 @@ ROLE_IMPLEMENTING = "implementing"
 ROLE_LEAD = "lead"
 ROLE_SUPPORTING = "supporting"
 
-# (marker at the end of a clause, role). Longest first: the first that ends
-# a clause wins.
+ROLES = (ROLE_RESPONSIBLE, ROLE_IMPLEMENTING, ROLE_LEAD, ROLE_SUPPORTING)
+
+# (marker at the end of a clause, role). The first that ends a clause wins,
+# so a marker comes before any shorter marker it ends with.
 ROLE_MARKERS = (
     ("按职责分工负责", ROLE_RESPONSIBLE),
     ("按职责分工落实", ROLE_RESPONSIBLE),
+    ("按职责分工抓好落实", ROLE_RESPONSIBLE),
+    # local governments carrying a provincial or city measure out in their area
+    ("结合实际抓好落实", ROLE_IMPLEMENTING),
+    ("结合实际落实", ROLE_IMPLEMENTING),
+    ("抓好贯彻落实", ROLE_IMPLEMENTING),
+    ("抓好落实", ROLE_IMPLEMENTING),
     ("组织实施", ROLE_IMPLEMENTING),
     ("共同负责", ROLE_RESPONSIBLE),
     ("牵头负责", ROLE_LEAD),
     ("牵头", ROLE_LEAD),
     ("配合", ROLE_SUPPORTING),
     ("参与", ROLE_SUPPORTING),
+    ("协助", ROLE_SUPPORTING),
     ("负责", ROLE_RESPONSIBLE),
 )
 
 # A list of bodies ending in one of these is open (等 = "and others").
 OPEN_LIST_MARKERS = ("等部门", "等单位", "等")
 
-# "责任单位：A、B" lines used by other notices instead of a parenthesis.
-RESPONSIBILITY_LINE = re.compile(r"^[（(]?(?:责任单位|牵头单位)[：:](?P<bodies>.+?)[）)]?$")
+# Labelled lists: （责任单位：A、B）, 责任单位：A、B。 or a line of its own. A label
+# names the role of the bodies after it, up to the next label.
+LIST_LABELS = (
+    ("责任单位", ROLE_RESPONSIBLE), ("责任部门", ROLE_RESPONSIBLE),
+    ("牵头单位", ROLE_LEAD), ("牵头部门", ROLE_LEAD),
+    ("配合单位", ROLE_SUPPORTING), ("配合部门", ROLE_SUPPORTING),
+    ("参与单位", ROLE_SUPPORTING), ("参与部门", ROLE_SUPPORTING),
+)
+LIST_LABEL = re.compile("(?P<label>" + "|".join(l for l, _ in LIST_LABELS) + ")[：:]")
+# Separators between the bodies of one list, and between clauses of one bracket.
+LIST_SEPARATOR = "、"
+CLAUSE_SEPARATORS = "，,"
+GROUP_SEPARATORS = "；;。"
+
+# A clause naming only local governments (各区政府, 各地级以上市人民政府) needs
+# no marker: they carry the measure out where they govern.
+LOCAL_GOVERNMENT = re.compile(r"^各.{0,12}?(?:人民政府|政府|管委会)$")
+
+# Level prefixes a list drops after its first name: 省科技厅、工业和信息化厅 is
+# 省科技厅 and 省工业和信息化厅. 市场 is a word, not the level 市.
+LEVEL_PREFIX = re.compile(r"^(?:省|市(?!场)|区|县)")
+# Only a department of the same government inherits the prefix ...
+DEPARTMENT_SUFFIXES = ("厅", "委", "局", "办", "委员会", "办公室")
+# ... not a body that writes its own place (张掖银保监分局, 广州海关) or belongs
+# to a vertically managed system that never carries the local level.
+OWN_PLACE = re.compile(r"[省县区]|市(?!场)")
+OWN_NAME_MARKERS = ("银保", "银监", "保监", "证监", "人行", "人民银行", "海关", "分局", "支行",
+                    "分行", "国家", "中国", "总局")
 
 # A note in one measure's parenthesis that applies to every measure after it.
 GLOBAL_NOTE = re.compile(
@@ -165,6 +231,8 @@ CN_PERCENT = re.compile(
     rf"(?P<suffix>{'|'.join(s for s, _ in SUFFIX_COMPARATORS)})?")
 # A year followed by 月 is part of a date, not a duration.
 DATE_CONTINUATION = "月"
+# Four digits before 年 are a calendar year (到2025年), not a duration.
+CALENDAR_YEAR = re.compile(r"\d{4}")
 # Quantities joined by 、 share the comparator written once for the group.
 ENUMERATION_SEPARATOR = "、"
 
