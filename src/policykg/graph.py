@@ -257,8 +257,11 @@ class GraphBuilder:
             self.mention(mi, kind, concept.rsplit("/", 1)[-1], c.span, concept, prop)
 
 
-def to_graph(doc: Document, registry: Registry, source_text: str, source_path: str
-             ) -> tuple[Graph, list[str]]:
-    """The RDF graph of one parsed notice, and the warnings raised while resolving."""
+def to_graph(doc: Document, registry: Registry, source_text: str, source_path: str,
+             jurisdiction: str | None = None) -> tuple[Graph, list[str]]:
+    """The RDF graph of one parsed notice, and the warnings raised while resolving.
+
+    `jurisdiction` (a GB/T 2260 code, or None: the shipped registry's) is not used yet.
+    """
     builder = GraphBuilder(doc, registry, source_text, source_path)
     return builder.build(), builder.warnings

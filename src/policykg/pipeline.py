@@ -60,15 +60,20 @@ def display_path(path: Path) -> str:
         return path.name
 
 
-def extract(source: Path | None = None, registry: Registry | None = None) -> BuildResult:
-    """Parse a notice and turn it into RDF, without validating or writing."""
+def extract(source: Path | None = None, registry: Registry | None = None, *,
+            title: str | None = None, jurisdiction: str | None = None) -> BuildResult:
+    """Parse a notice and turn it into RDF, without validating or writing.
+
+    `title` supplies the notice's title where its text has none; `jurisdiction`
+    (a GB/T 2260 code) says whose bodies its short names are.
+    """
     source = Path(source) if source is not None else resources.default_source()
     registry = registry or load_registry()
     text = read_source(source)
     shown = display_path(source)
     doc = parse(text, shown, registry.instrument_matcher(), registry.group_matcher(),
-                registry.platform_matcher())
-    graph, warnings = to_graph(doc, registry, text, shown)
+                registry.platform_matcher(), title=title)
+    graph, warnings = to_graph(doc, registry, text, shown, jurisdiction=jurisdiction)
     laws, basis = legal_graphs(doc, graph, registry, text)
     return BuildResult(doc, graph, to_turtle(graph), laws=laws, basis=basis, warnings=doc.warnings + warnings)
 
