@@ -1,7 +1,13 @@
 """Shared fixtures: the real source, the registry and one extraction of it."""
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# the tests answer for the shipped notice: a developer's own corpus must not leak into them
+os.environ["POLICYKG_CORPUS"] = tempfile.mkdtemp(prefix="policykg-test-corpus-")
 
 from policykg import resources
 from policykg.pipeline import extract, read_source

@@ -138,9 +138,10 @@ format_option = click.option("--format", "fmt", type=click.Choice(list(FORMATS))
 
 
 def _store(endpoint: str | None):
+    from .corpus import Corpus
     from .store import QueryError, open_store
     try:
-        return open_store(endpoint)
+        return open_store(endpoint, corpus=None if endpoint else Corpus())
     except QueryError as e:
         fail(str(e))
 
@@ -231,8 +232,10 @@ def _ad_hoc_store():
     """The embedded store in a worker that cannot open a socket: a query is anyone's text."""
     from .isolated import IsolatedStore
     from .store import default_files
+    from .corpus import Corpus
+    corpus = Corpus()
     try:
-        return IsolatedStore(default_files(), workers=1)
+        return IsolatedStore(default_files(corpus), workers=1, graphs=corpus.named_graphs())
     except RuntimeError as e:
         fail(str(e))
 
@@ -243,6 +246,95 @@ def _stdin_text() -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         fail(f"standard input: byte {e.start} is not UTF-8; queries are read as UTF-8")
+
+
+corpus_option = click.option("--corpus", "folder", type=click.Path(file_okay=False, path_type=Path),
+                             help="The corpus folder (default: $POLICYKG_CORPUS, or ~/.local/share/policykg/corpus).")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "id_", metavar="ID", help="The notice's id (default: from its document number, or the file name).")
+@click.option("--jurisdiction", metavar="CODE", help="GB/T 2260 code of the issuer's jurisdiction, e.g. 620700.")
+@click.option("--title", help="The notice's title, where its text has none.")
+@click.option("--replace", is_flag=True, help="Replace a notice already in the corpus under the same id.")
+@corpus_option
+def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, title: str | None,
+           replace: bool, folder: Path | None) -> None:
+    """Add notices to the corpus: copy, extract, validate, store as a named graph.
+
+    Each file is added whole or not at all; a failure leaves the corpus as it was.
+    """
+    from .corpus import Corpus, CorpusError
+    if id_ is not None and len(files) > 1:
+        fail("--id names one notice; give one file with it")
+    corpus = Corpus(folder)
+    failed = 0
+    with click.progressbar(files, label="ingesting", file=sys.stderr,
+                           show_pos=True) if len(files) > 2 else _plain(files) as bar:
+        for path in bar:
+            try:
+                done = corpus.ingest(path, id=id_, jurisdiction=jurisdiction, title=title, replace=replace)
+            except (CorpusError, ExtractError, RegistryError, InputError) as e:
+                click.echo(f"\npolicykg: {e}", err=True)
+                failed += 1
+                continue
+            except BuildError as e:
+                click.echo(f"\npolicykg: {e}", err=True)
+                failed += 1
+                continue
+            entry = done.entry
+            state = "added" if done.changed else "unchanged (the same bytes are already there)"
+            click.echo(f"{path}: {entry.id} {state}: {entry.measures} measures, {entry.bodies} bodies, "
+                       f"{len(entry.warnings)} warnings")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+class _plain:
+    """A context that iterates without a progress bar (one or two files)."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@corpus_option
+def documents(fmt: str, folder: Path | None) -> None:
+    """List the notices in the corpus."""
+    from dataclasses import asdict
+
+    from .corpus import Corpus
+    from .results import ResultSet, Term, to_table
+    entries = Corpus(folder).entries()
+    if fmt == "json":
+        click.echo(json.dumps([asdict(e) | {"graph": e.graph} for e in entries], ensure_ascii=False, indent=1))
+        return
+    columns = ["id", "title", "number", "issuer", "date", "measures", "bodies", "warnings"]
+    rows = [tuple(Term("literal", str(v)) if v is not None else None for v in
+                  (e.id, e.title, e.number, e.issuer, e.date, e.measures, e.bodies, len(e.warnings)))
+            for e in entries]
+    click.echo(to_table(ResultSet(columns, rows)), nl=False)
+
+
+@main.command()
+@click.argument("id_", metavar="ID")
+@corpus_option
+def remove(id_: str, folder: Path | None) -> None:
+    """Remove a notice from the corpus."""
+    from .corpus import Corpus, CorpusError
+    try:
+        entry = Corpus(folder).remove(id_)
+    except CorpusError as e:
+        fail(str(e))
+    click.echo(f"removed {entry.id} ({entry.title})")
 
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

@@ -261,16 +261,23 @@ def term_converter(ox):
 class EmbeddedStore(Store):
     """pyoxigraph in memory, loaded with the ontology, vocabularies, registries and data."""
 
-    def __init__(self, files: Iterable[Path] | None = None):
+    def __init__(self, files: Iterable[Path] | None = None, graphs: Mapping[Path, str] | None = None):
+        """`graphs` names the notice a file holds: it is loaded into the default graph, which
+        every saved query reads, and into that notice's named graph as well."""
         import pyoxigraph as ox
         self._ox = ox
         self._term = term_converter(ox)
         self._variables = TextMemo()
         self.store = ox.Store()
         self.files = list(files) if files is not None else default_files()
+        graphs = {Path(k): v for k, v in (graphs or {}).items()}
+        self.graphs = graphs
         for f in self.files:
+            fmt = ox.RdfFormat.from_extension(Path(f).suffix[1:])
             try:
-                self.store.load(path=str(f), format=ox.RdfFormat.from_extension(Path(f).suffix[1:]))
+                self.store.load(path=str(f), format=fmt)
+                if Path(f) in graphs:
+                    self.store.load(path=str(f), format=fmt, to_graph=ox.NamedNode(graphs[Path(f)]))
             except SyntaxError as e:
                 raise QueryError(f"{f}: {e}") from None
 
@@ -440,13 +447,21 @@ def _rdflib_term(t) -> Term:
     raise TypeError(t)
 
 
-def default_files() -> list[Path]:
-    """What the embedded store serves: ontology, vocabularies, registries, data."""
+def default_files(corpus=None) -> list[Path]:
+    """What the embedded store serves: ontology, vocabularies, registries, data, and the
+    graphs of the notices ingested into `corpus` (a `policykg.corpus.Corpus`), if given."""
     out = resources.default_output()
-    return resources.ontology_files() + resources.registry_files() + [
+    files = resources.ontology_files() + resources.registry_files() + [
         out, out.with_name("laws.ttl"), out.with_name("legal-basis.ttl")]
+    if corpus is not None:
+        files += [path for _, path in corpus.graph_files()]
+    return files
 
 
-def open_store(endpoint: str | None = None, files: Iterable[Path] | None = None) -> Store:
-    """The embedded store over the shipped files, or a remote endpoint."""
-    return RemoteStore(endpoint) if endpoint else EmbeddedStore(files)
+def open_store(endpoint: str | None = None, files: Iterable[Path] | None = None, corpus=None) -> Store:
+    """The embedded store over the shipped files (and a corpus), or a remote endpoint."""
+    if endpoint:
+        return RemoteStore(endpoint)
+    if corpus is None:
+        return EmbeddedStore(files)
+    return EmbeddedStore(files if files is not None else default_files(corpus), corpus.named_graphs())

@@ -5,7 +5,9 @@ from policykg.web import create_app
 
 @pytest.fixture(scope="session")
 def app():
-    return create_app({"TESTING": True})
+    # in-process: the isolated workers (the default) have tests of their own, and a worker pool
+    # per test app would outlive its app
+    return create_app({"TESTING": True, "SPARQL_ISOLATE": False})
 
 
 @pytest.fixture()

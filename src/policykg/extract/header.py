@@ -148,7 +148,7 @@ class HeaderReader(Reader):
             if own is None:
                 at = lines[i].start if i < len(lines) else len(self.source)
                 raise self.error(at, "no title: the text does not open with a title line; "
-                                     "give the title to parse(title=…)")
+                                     "give it with --title (parse(title=…) in the library)")
             self.written_title = own.text
             return own.text, self.span(own.start, own.end), i + 1
         k = self.squeezed(lines, i, given)

@@ -22,7 +22,8 @@ DEFAULTS = {
     "SPARQL_ROW_LIMIT": 10_000,                        # rows (or triples) per answer
     "SPARQL_MAX_BYTES": 16 * 1024 * 1024,              # UTF-8 bytes of values per answer
     "SPARQL_MAX_QUERY": 20_000,                        # characters per query
-    "POLICYKG_FILES": None,                            # None: the shipped dataset
+    "POLICYKG_FILES": None,                            # None: the shipped dataset and the corpus
+    "CORPUS": None,                                    # the corpus folder (None: $POLICYKG_CORPUS or ~/.local/share/policykg/corpus)
     "SPARQL_ISOLATE": True,                            # run /sparql queries in killable, network-less child processes
     "SPARQL_WORKERS": 2,                               # isolated: worker processes (queries at once)
     "SPARQL_WORKER_MEMORY": 2048,                      # isolated: MB of address space per worker
@@ -44,15 +45,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("POLICYKG")
     if test_config:
         app.config.from_mapping(test_config)
-    files = [Path(f) for f in (app.config["POLICYKG_FILES"] or default_files())]
-    store = EmbeddedStore(files)
+    graphs = {}
+    if app.config["POLICYKG_FILES"]:
+        files = [Path(f) for f in app.config["POLICYKG_FILES"]]
+    else:
+        from ..corpus import Corpus
+        corpus = Corpus(app.config["CORPUS"])
+        files, graphs = default_files(corpus), corpus.named_graphs()
+    store = EmbeddedStore(files, graphs)
     # queries from anyone are checked before they run (guard) and, isolated, run where no socket opens
     sparql_store = GuardedStore(store)
     if app.config["SPARQL_ISOLATE"]:
         from ..isolated import IsolatedStore
         memory = int(app.config["SPARQL_WORKER_MEMORY"]) or None
         try:
-            sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]), memory_mb=memory,
+            sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]), memory_mb=memory, graphs=graphs,
                                          queue_wait=float(app.config["SPARQL_QUEUE_WAIT"]))
         except RuntimeError as e:
             hint = "; raise SPARQL_WORKER_MEMORY (or POLICYKG_SPARQL_WORKER_MEMORY) for this dataset" if memory else ""

@@ -1,0 +1,265 @@
+"""The corpus: every notice policykg knows, each its own named graph.
+
+A corpus is a folder the user chooses (`POLICYKG_CORPUS`, by default
+`~/.local/share/policykg/corpus`). Each ingested notice is a subfolder named by
+its id, holding:
+
+    source.txt    the text as given, byte for byte
+    graph.ttl     its extracted graph (sorted Turtle), validated at ingest
+    basis.ttl     its measures' links to law articles
+    entry.json    what `policykg documents` lists
+
+The shipped Zhangye notice is always in the corpus without being copied: its
+graph is `data/measures.ttl`. Nothing is extracted when a server starts; it
+loads the stored graphs.
+
+An ingest is all or nothing: the new folder is made beside the others under
+a temporary name and renamed into place only when every step succeeded; a
+replaced notice's old folder is renamed aside first and removed last, and a
+run that was killed half-way is put right the next time the corpus is opened.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import resources
+from .iris import BASE
+
+GRAPH_BASE = BASE + "graph/"          # a notice's named graph: GRAPH_BASE + id
+SHIPPED_ID = "zczmbf-2021-9"
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+_PENDING, _ASIDE = ".new-", ".old-"
+
+
+class CorpusError(Exception):
+    """An ingest or removal that cannot be done; the corpus is unchanged."""
+
+
+def default_folder() -> Path:
+    configured = os.environ.get("POLICYKG_CORPUS")
+    if configured:
+        return Path(configured).expanduser()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "policykg" / "corpus"
+
+
+@dataclass
+class Entry:
+    """One notice of the corpus, as `policykg documents` lists it."""
+    id: str
+    title: str | None
+    number: str | None
+    issuer: str | None
+    date: str | None
+    measures: int
+    bodies: int
+    warnings: list[str] = field(default_factory=list)
+    sha256: str = ""
+    jurisdiction: str | None = None
+    shipped: bool = False
+
+    @property
+    def graph(self) -> str:
+        return GRAPH_BASE + self.id
+
+
+@dataclass
+class Ingested:
+    entry: Entry
+    changed: bool              # False: the same bytes were already there under this id
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-.")
+    return slug[:80] or "notice"
+
+
+class Corpus:
+    def __init__(self, folder: Path | None = None):
+        self.folder = Path(folder) if folder is not None else default_folder()
+        self._recover()
+
+    # --- reading -------------------------------------------------------------------
+    def entries(self) -> list[Entry]:
+        """The shipped notice first, then the ingested ones by id."""
+        found = [shipped_entry()]
+        if self.folder.is_dir():
+            for sub in sorted(self.folder.iterdir()):
+                if sub.is_dir() and not sub.name.startswith(".") and (sub / "entry.json").is_file():
+                    found.append(Entry(**json.loads((sub / "entry.json").read_text(encoding="utf-8"))))
+        return found
+
+    def get(self, id: str) -> Entry | None:
+        return next((e for e in self.entries() if e.id == id), None)
+
+    def graph_files(self) -> list[tuple[str, Path]]:
+        """(named graph, file) for each ingested notice's graph and legal basis."""
+        out = []
+        for entry in self.entries():
+            if not entry.shipped:
+                out += [(entry.graph, self.folder / entry.id / name) for name in ("graph.ttl", "basis.ttl")]
+        return out
+
+    def named_graphs(self) -> dict[Path, str]:
+        """Which file holds which notice's named graph, the shipped notice's included."""
+        shipped = resources.default_output()
+        named = {shipped: GRAPH_BASE + SHIPPED_ID, shipped.with_name("legal-basis.ttl"): GRAPH_BASE + SHIPPED_ID}
+        named.update({path: graph for graph, path in self.graph_files()})
+        return named
+
+    # --- changing ------------------------------------------------------------------
+    def ingest(self, path: Path, *, id: str | None = None, jurisdiction: str | None = None,
+               title: str | None = None, replace: bool = False) -> Ingested:
+        """Copy, extract, validate and add one notice. Raises CorpusError, ExtractError or BuildError."""
+        from .pipeline import BuildError, extract
+        from .serialize import to_turtle
+        from .validate import validate_graph
+        path = Path(path)
+        if not path.is_file():
+            raise CorpusError(f"{path}: no such file")
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            raise CorpusError(f"{path}: {path.stat().st_size:,} bytes; a notice may have at most "
+                              f"{MAX_SOURCE_BYTES:,}")
+        data = path.read_bytes()
+        digest = _sha256(data)
+        if id is not None and not _ID.match(id):
+            raise CorpusError(f"--id {id!r}: use lower-case letters, digits, '.', '_' and '-' (at most 80)")
+        result = extract(path, title=title, jurisdiction=jurisdiction)
+        doc = result.document
+        if not doc.measures:
+            raise CorpusError(f"{path}:1:1: no measures found: not a notice of this genre")
+        id = id or _document_id(result.graph) or _slug(path.stem)
+        if id == SHIPPED_ID:
+            raise CorpusError(f"{path}: the id {id} is the shipped notice's; give another with --id")
+        existing = self.get(id)
+        if existing is not None:
+            if existing.sha256 == digest:
+                return Ingested(existing, changed=False)
+            if not replace:
+                raise CorpusError(f"{path}: a different text is already in the corpus as {id}; "
+                                  f"use --replace to replace it, or --id to add it beside")
+        # the notice's own graph, beside the registries; its legal-basis links come from the shipped
+        # law texts by the code `policykg build` validates with them
+        report = validate_graph(result.graph)
+        if not report.conforms:
+            raise BuildError(f"{path}: the extracted graph does not conform to the shapes; "
+                             "the corpus is unchanged:\n" + report.text())
+        turtle = to_turtle(result.graph)
+        entry = Entry(id=id, **describe(turtle), warnings=result.warnings + report.warning_lines(),
+                      sha256=digest, jurisdiction=jurisdiction)
+        self._write(entry, data, turtle, to_turtle(result.basis), replace=existing is not None)
+        return Ingested(entry, changed=True)
+
+    def remove(self, id: str) -> Entry:
+        entry = self.get(id)
+        if entry is None:
+            raise CorpusError(f"no notice {id!r} in {self.folder}")
+        if entry.shipped:
+            raise CorpusError(f"{id} is the shipped notice; it is always in the corpus")
+        aside = self.folder / f"{_ASIDE}{id}"
+        os.replace(self.folder / id, aside)
+        shutil.rmtree(aside)
+        return entry
+
+    # --- all or nothing --------------------------------------------------------------
+    def _write(self, entry: Entry, source: bytes, graph: str, basis: str, replace: bool) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        pending = Path(tempfile.mkdtemp(prefix=f"{_PENDING}{entry.id}.", dir=self.folder))
+        try:
+            (pending / "source.txt").write_bytes(source)
+            (pending / "graph.ttl").write_text(graph, encoding="utf-8", newline="\n")
+            (pending / "basis.ttl").write_text(basis, encoding="utf-8", newline="\n")
+            (pending / "entry.json").write_text(json.dumps(asdict(entry), ensure_ascii=False, indent=1) + "\n",
+                                                encoding="utf-8")
+            for f in pending.iterdir():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+            os.chmod(pending, 0o755)
+            target, aside = self.folder / entry.id, self.folder / f"{_ASIDE}{entry.id}"
+            if replace:
+                os.replace(target, aside)
+            os.replace(pending, target)
+            if replace:
+                shutil.rmtree(aside)
+        except BaseException:
+            shutil.rmtree(pending, ignore_errors=True)
+            raise
+
+    def _recover(self) -> None:
+        """Put right what a killed ingest left: a pending folder is dropped, an old one restored."""
+        if not self.folder.is_dir():
+            return
+        for sub in self.folder.iterdir():
+            if sub.name.startswith(_PENDING):
+                shutil.rmtree(sub, ignore_errors=True)
+            elif sub.name.startswith(_ASIDE):
+                original = self.folder / sub.name[len(_ASIDE):]
+                if original.exists():
+                    shutil.rmtree(sub, ignore_errors=True)     # the new one made it in
+                else:
+                    os.replace(sub, original)                   # killed between the two renames
+
+
+def _document_id(graph) -> str | None:
+    """The last segment of the notice's IRI when it was made from its document number."""
+    from rdflib.namespace import RDF
+    from .iris import PKG
+    doc = next(graph.subjects(RDF.type, PKG.PolicyDocument), None)
+    if doc is None or graph.value(doc, PKG.documentNumber) is None:
+        return None
+    segment = str(doc).rstrip("/").rsplit("/", 1)[-1]
+    # a series the registry does not know keeps its Chinese code in the IRI: not an id to type
+    return segment if _ID.match(segment) else None
+
+
+DESCRIBE = """
+SELECT ?title ?number (SAMPLE(?issuer) AS ?by_name) ?date (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?b) AS ?bodies) WHERE {
+  ?doc a pkg:PolicyDocument ; pkg:title ?title .
+  OPTIONAL { ?doc pkg:documentNumber ?number }
+  OPTIONAL { ?doc pkg:dateIssued ?date }
+  OPTIONAL { ?doc pkg:issuedBy ?by . ?by skos:prefLabel|rdfs:label ?issuer FILTER(lang(?issuer) = "zh") }
+  OPTIONAL { ?m pkg:inDocument ?doc ; a pkg:Measure . OPTIONAL { ?m pkg:responsibleBody ?b } }
+} GROUP BY ?title ?number ?date"""
+
+
+def describe(turtle: str) -> dict:
+    """Title, number, issuer, date and counts of the notice in a graph, read beside the registries."""
+    import pyoxigraph as ox
+    from .store import EmbeddedStore
+    store = EmbeddedStore(resources.registry_files())
+    store.store.load(input=turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    rows = store.select(DESCRIBE).dicts()
+    if not rows:
+        raise CorpusError("no notice in this graph")
+    row = rows[0]
+
+    def value(key: str) -> str | None:
+        return row[key].value if key in row else None
+    return {"title": value("title"), "number": value("number"), "issuer": value("by_name"),
+            "date": value("date"), "measures": int(value("measures")), "bodies": int(value("bodies"))}
+
+
+@lru_cache(maxsize=2)
+def _shipped(graph_file: Path, mtime: float) -> Entry:
+    source = resources.default_source()
+    return Entry(id=SHIPPED_ID, **describe(graph_file.read_text(encoding="utf-8")),
+                 sha256=_sha256(source.read_bytes()), jurisdiction="620700", shipped=True)
+
+
+def shipped_entry() -> Entry:
+    """The shipped notice, described from its committed graph (nothing is extracted)."""
+    graph_file = resources.default_output()
+    return _shipped(graph_file, graph_file.stat().st_mtime)

@@ -1,0 +1,150 @@
+"""The corpus: ingest, list and remove notices, each its own named graph, all or nothing."""
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policykg.cli import main
+from policykg.corpus import GRAPH_BASE, SHIPPED_ID, Corpus, CorpusError
+from policykg.extract import ExtractError
+from policykg.store import open_store
+
+NOTICES = Path(__file__).parent / "fixtures" / "notices"
+HUNAN = NOTICES / "hunan-2024-work-points.txt"          # 工作要点: three levels, no number, no date
+SHANGHAI = NOTICES / "shanghai-2024-road-transport.txt"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under the folder and its digest: what 'unchanged' means."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """A corpus holding the Hunan and Shanghai notices (ingest validates: ~5 s each)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    corpus = Corpus(folder)
+    corpus.ingest(HUNAN)
+    corpus.ingest(SHANGHAI)
+    return folder
+
+
+def copy_of(filled: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(filled, target)
+    return target
+
+
+def test_the_shipped_notice_is_always_in_the_corpus(tmp_path):
+    entries = Corpus(tmp_path / "new").entries()
+    assert [e.id for e in entries] == [SHIPPED_ID]
+    shipped = entries[0]
+    assert (shipped.title, shipped.number, shipped.date, shipped.measures, shipped.bodies) == (
+        "关于进一步健全支持中小企业发展制度的若干措施", "张促中民办发〔2021〕9号", "2021-07-01", 35, 27)
+    assert shipped.issuer == "张掖市促进中小企业和民营经济发展工作领导小组办公室" and shipped.shipped
+    with pytest.raises(CorpusError, match="always in the corpus"):
+        Corpus(tmp_path).remove(SHIPPED_ID)
+
+
+def test_ingest_copies_the_source_byte_for_byte_and_lists_what_the_text_says(filled):
+    entries = {e.id: e for e in Corpus(filled).entries()}
+    assert sorted(entries) == ["hunan-2024-work-points", "shanghai-2024-road-transport", SHIPPED_ID]
+    hunan = entries["hunan-2024-work-points"]
+    assert hunan.title == "湖南省2024年优化营商环境工作要点"
+    assert hunan.number is None and hunan.date is None          # absent from the text: not invented
+    assert hunan.measures == 20
+    assert any("no document number" in w for w in hunan.warnings)
+    shanghai = entries["shanghai-2024-road-transport"]
+    assert (shanghai.number, shanghai.date, shanghai.measures) == ("沪府办发〔2024〕7号", "2024-04-12", 12)
+    for entry, source in ((hunan, HUNAN), (shanghai, SHANGHAI)):
+        assert (filled / entry.id / "source.txt").read_bytes() == source.read_bytes()
+        assert entry.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_reingesting_the_same_bytes_changes_nothing(filled, tmp_path):
+    folder = copy_of(filled, tmp_path)
+    before = snapshot(folder)
+    again = Corpus(folder).ingest(HUNAN)
+    assert not again.changed and again.entry.id == "hunan-2024-work-points"
+    assert snapshot(folder) == before
+
+
+def test_a_different_text_under_an_existing_id_needs_replace(filled, tmp_path):
+    folder = copy_of(filled, tmp_path)
+    before = snapshot(folder)
+    edited = tmp_path / "hunan-2024-work-points.txt"
+    edited.write_text(HUNAN.read_text(encoding="utf-8").replace("全面落实市场准入负面清单制度",
+                                                                "全面落实市场准入负面清单"), encoding="utf-8")
+    with pytest.raises(CorpusError, match="--replace"):
+        Corpus(folder).ingest(edited)
+    assert snapshot(folder) == before
+    replaced = Corpus(folder).ingest(edited, replace=True)
+    assert replaced.changed
+    assert (folder / "hunan-2024-work-points" / "source.txt").read_bytes() == edited.read_bytes()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("这不是一份通知。\n只有两行文字。\n", "bad.txt:1:1: no title"),
+    ("关于支持企业发展的若干措施\n\n一、总体要求\n\n（一）加强领导（市财政局负责\n", "bad.txt:5:8: unbalanced bracket"),
+])
+def test_a_failed_ingest_leaves_the_corpus_byte_identical(filled, tmp_path, text, words):
+    folder = copy_of(filled, tmp_path)
+    before = snapshot(folder)
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises((CorpusError, ExtractError)) as e:
+        Corpus(folder).ingest(bad)
+    assert words in str(e.value)
+    assert snapshot(folder) == before
+
+
+def test_a_killed_ingest_is_put_right_on_the_next_open(filled, tmp_path):
+    folder = copy_of(filled, tmp_path)
+    before = snapshot(folder)
+    (folder / ".new-x.abc").mkdir()                               # killed while writing
+    (folder / ".new-x.abc" / "source.txt").write_text("half", encoding="utf-8")
+    shutil.move(folder / "shanghai-2024-road-transport", folder / ".old-shanghai-2024-road-transport")
+    Corpus(folder)                                                # killed between the two renames
+    assert snapshot(folder) == before and not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_remove_takes_the_notice_out(filled, tmp_path):
+    folder = copy_of(filled, tmp_path)
+    corpus = Corpus(folder)
+    assert corpus.remove("hunan-2024-work-points").title == "湖南省2024年优化营商环境工作要点"
+    assert [e.id for e in corpus.entries()] == [SHIPPED_ID, "shanghai-2024-road-transport"]
+    with pytest.raises(CorpusError, match="no notice"):
+        corpus.remove("hunan-2024-work-points")
+
+
+def test_each_notice_is_its_own_named_graph_and_the_default_graph_holds_all(filled):
+    store = open_store(corpus=Corpus(filled))
+    count = "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { GRAPH <%s> { ?m a pkg:Measure } }"
+    assert store.select(count % (GRAPH_BASE + "hunan-2024-work-points")).values("n") == ["20"]
+    assert store.select(count % (GRAPH_BASE + SHIPPED_ID)).values("n") == ["35"]
+    everything = store.select("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a pkg:Measure }")
+    assert everything.values("n") == [str(35 + 20 + 12)]
+
+
+def test_the_cli_ingests_lists_and_removes(tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "corpus"
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    r = runner.invoke(main, ["ingest", "--corpus", str(folder), str(SHANGHAI), str(bad)])
+    assert r.exit_code == 2 and "shanghai-2024-road-transport added: 12 measures" in r.output
+    assert "empty.txt" in r.output and "Traceback" not in r.output
+    listed = json.loads(runner.invoke(main, ["documents", "--corpus", str(folder), "--format", "json"]).output)
+    assert [d["id"] for d in listed] == [SHIPPED_ID, "shanghai-2024-road-transport"]
+    assert listed[1]["graph"] == GRAPH_BASE + "shanghai-2024-road-transport"
+    table = runner.invoke(main, ["documents", "--corpus", str(folder)]).output
+    assert "沪府办发〔2024〕7号" in table and "(2 rows)" in table
+    again = runner.invoke(main, ["ingest", "--corpus", str(folder), str(SHANGHAI)])
+    assert again.exit_code == 0 and "unchanged" in again.output
+    gone = runner.invoke(main, ["remove", "--corpus", str(folder), "shanghai-2024-road-transport"])
+    assert gone.exit_code == 0 and "removed shanghai-2024-road-transport" in gone.output

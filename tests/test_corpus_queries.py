@@ -1,0 +1,68 @@
+"""Cross-document saved queries over a corpus of notices in several forms."""
+from pathlib import Path
+
+import pytest
+
+from policykg.corpus import Corpus
+from policykg.queries import run_saved_query
+from policykg.store import open_store
+
+NOTICES = Path(__file__).parent / "fixtures" / "notices"
+DOC = "https://w3id.org/policykg/id/doc/"
+ZHANGYE = DOC + "zczmbf-2021-9"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    corpus = Corpus(tmp_path_factory.mktemp("corpus"))
+    for name in ("chengdu-2023-private-economy", "hunan-2024-work-points", "other-genre",
+                 "shanghai-2024-road-transport"):
+        corpus.ingest(NOTICES / f"{name}.txt")
+    return open_store(corpus=corpus)
+
+
+def test_documents_lists_every_notice_with_its_counts(store):
+    rows = {r["title"].value: r for r in run_saved_query(store, "documents").dicts()}
+    assert len(rows) == 5
+    zhangye = rows["关于进一步健全支持中小企业发展制度的若干措施"]
+    assert (zhangye["number"].value, zhangye["measures"].value, zhangye["bodies"].value) == (
+        "张促中民办发〔2021〕9号", "35", "27")
+    hunan = rows["湖南省2024年优化营商环境工作要点"]
+    assert hunan["measures"].value == "20" and "number" not in hunan and "date" not in hunan
+    assert rows["上海市促进道路运输业高质量发展行动方案"]["measures"].value == "12"
+
+
+def test_documents_cited_by_two_or_more_notices(store):
+    rows = {r["cited"].value.rsplit("/", 1)[-1]: r for r in run_saved_query(store, "cited-by-several-documents").dicts()}
+    # measure (六) of Chengdu and measure 30 of Zhangye cite the payment regulation; Hunan's task 4 and
+    # Zhangye's measure 26 the fair-competition review rules
+    assert rows["sme-payment-regulation-2020"]["documents"].value == "2"
+    assert "成都市进一步促进民营经济发展壮大若干措施" in rows["sme-payment-regulation-2020"]["titles"].value
+    assert "湖南省2024年优化营商环境工作要点" in rows["fair-competition-review-rules-2021"]["titles"].value
+    assert all(int(r["documents"].value) >= 2 for r in rows.values())
+
+
+def test_instruments_compare_notices(store):
+    rows = run_saved_query(store, "instruments-by-document").dicts()
+    documents = {r["document"].value for r in rows}
+    assert ZHANGYE in documents and len(documents) >= 3
+    zhangye = {r["instrument"].value: int(r["measures"].value) for r in rows if r["document"].value == ZHANGYE}
+    assert zhangye["金融支持"] == 12
+
+
+def test_a_body_across_documents_keeps_the_zhangye_answer(store):
+    rows = run_saved_query(store, "body-across-documents", {"department": "市财政局"}).dicts()
+    zhangye = next(r for r in rows if r["document"].value == ZHANGYE)
+    assert zhangye["measures"].value == "17"
+
+
+def test_the_zhangye_answers_do_not_change_in_a_corpus(store):
+    """Answers about the shipped notice's own measures and parts hold with other notices beside it
+    (counts across the corpus, such as cited-documents, grow: they answer for every notice)."""
+    rs = run_saved_query(store, "measures-by-department", {"department": "市统计局"})
+    assert [int(v) for v in rs.values("number")] == [4]
+    shipped = open_store()
+    for name in ("quantitative-targets", "part-summary", "open-department-lists"):
+        alone = run_saved_query(shipped, name).rows
+        together = run_saved_query(store, name).rows
+        assert set(alone) <= set(together), name
