@@ -70,7 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         "etag": data_hash(files)[:32],
         "files": files,
     }
-    from . import explore, linked_data, pages, saved, sparql
+    from . import documents, explore, linked_data, pages, saved, sparql
     from .i18n import install
     install(app)
     app.register_blueprint(pages.bp)
@@ -78,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(saved.bp)
     app.register_blueprint(explore.bp)
+    app.register_blueprint(documents.bp)
 
     @app.after_request
     def conditional(response):

@@ -76,9 +76,10 @@ def home():
 def measure_view(iri: str) -> dict:
     s = store()
     x = {"x": Term.iri(iri)}
+    # a measure written as a plain paragraph has no title, nor a numeral of its own
     head = s.select("SELECT ?n ?numeral ?title ?text ?start ?part ?doc WHERE { ?x pkg:number ?n ; "
-                    "pkg:numeral ?numeral ; pkg:title ?title ; pkg:text ?text ; pkg:textSpan/oa:start ?start ; "
-                    "pkg:inPart ?part ; pkg:inDocument ?doc }", x).dicts()
+                    "pkg:text ?text ; pkg:textSpan/oa:start ?start ; pkg:inPart ?part ; pkg:inDocument ?doc "
+                    "OPTIONAL { ?x pkg:numeral ?numeral } OPTIONAL { ?x pkg:title ?title } }", x).dicts()
     if not head:
         abort(404)
     h = head[0]
@@ -113,7 +114,7 @@ def measure_view(iri: str) -> dict:
          "score": r["score"].value}
         for r in s.select("SELECT ?b ?a ?kind ?score WHERE { ?x pkg:hasLegalBasis ?b . ?b pkg:article ?a ; "
                           "pkg:basisKind ?kind ; pkg:score ?score } ORDER BY DESC(?score) ?a", x).dicts())]
-    return {"number": n, "numeral": h["numeral"].value, "title": h["title"].value, "segments": segments,
+    return {"number": n, "numeral": h["numeral"].value if "numeral" in h else str(n), "title": h["title"].value if "title" in h else "", "segments": segments,
             "basis": basis,
             "part": value_view(h["part"]), "document": value_view(h["doc"]),
             "responsible": related("pkg:responsibleBody"), "implementers": related("pkg:implementingBody"),
