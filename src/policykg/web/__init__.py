@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 from .. import resources
 from ..store import EmbeddedStore, default_files
@@ -69,10 +69,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(saved.bp)
     app.register_blueprint(explore.bp)
 
+    @app.before_request
+    def decodable_path():
+        # the server hands the path over as bytes in latin-1; werkzeug replaces what is not
+        # UTF-8 with U+FFFD, which would route /id/%ff to a resource that cannot exist
+        # (the test client does that replacement itself); U+FFFD is in no IRI and no route
+        try:
+            path = request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            abort(404)
+        if "\ufffd" in path:
+            abort(404)
+
     @app.after_request
     def conditional(response):
         # every GET answer depends only on the data, the URL and the negotiated type
-        if request.method == "GET" and response.status_code == 200 and not response.get_etag()[0] \
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.get_etag()[0] \
                 and not response.direct_passthrough:
             tag = hashlib.sha256(f"{app.extensions['policykg']['etag']} {request.full_path} "
                                  f"{response.mimetype}".encode()).hexdigest()[:32]

@@ -9,6 +9,9 @@ default graph, so a query can never make the server fetch a URL.
 """
 from __future__ import annotations
 
+import json
+import urllib.parse
+
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -51,19 +54,62 @@ def refused_feature(query: str) -> str | None:
     return None
 
 
+class BadRequest(ValueError):
+    """A request the protocol does not allow: answered 400 with this message."""
+
+
+def _utf8(data: bytes, what: str, of: str = "") -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadRequest(f"{what} is not UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start}{of}") from None
+
+
+def _parameters(encoded: bytes, where: str) -> dict[str, list[str]]:
+    """application/x-www-form-urlencoded pairs (a query string or a form body),
+    decoded strictly: werkzeug replaces bytes that are not UTF-8, which would run
+    a query other than the one sent."""
+    out: dict[str, list[str]] = {}
+    for pair in encoded.split(b"&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition(b"=")
+        key, value = (urllib.parse.unquote_to_bytes(x.replace(b"+", b" ")) for x in (key, value))
+        name = _utf8(key, f"a parameter name in the {where}", " of the %-decoded name")
+        out.setdefault(name, []).append(_utf8(value, f"the {name} parameter in the {where}", " of its %-decoded value"))
+    return out
+
+
 def read_query() -> tuple[str | None, Response | None]:
-    if request.method == "POST":
-        ctype = (request.mimetype or "").lower()
-        if ctype == "application/sparql-update" or "update" in request.form:
+    """The query text of a protocol request, or the answer refusing it."""
+    try:
+        args = _parameters(request.query_string, "URL")
+        if request.method == "POST":
+            ctype = (request.mimetype or "").lower()
+            if ctype == "application/sparql-update":
+                return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
+            if ctype == "application/sparql-query":
+                if "query" in args:
+                    raise BadRequest("two queries: a POSTed application/sparql-query body and a query "
+                                     "parameter in the URL")
+                return _utf8(request.get_data(cache=True), "the request body"), None
+            if ctype == "application/x-www-form-urlencoded":
+                form = _parameters(request.get_data(cache=True), "request body")
+                if "update" in form or "update" in args:
+                    return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
+                queries = form.get("query", []) + args.get("query", [])
+                if len(queries) > 1:
+                    raise BadRequest(f"{len(queries)} query parameters: send exactly one query")
+                return (queries[0] if queries else None), None
+            return None, problem(415, f"POST a query as application/sparql-query or a form, not {ctype or 'nothing'}")
+        if "update" in args:
             return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
-        if ctype == "application/sparql-query":
-            return request.get_data(as_text=True), None
-        if ctype == "application/x-www-form-urlencoded":
-            return request.form.get("query"), None
-        return None, problem(415, f"POST a query as application/sparql-query or a form, not {ctype or 'nothing'}")
-    if "update" in request.args:
-        return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
-    return request.args.get("query"), None
+        queries = args.get("query", [])
+        if len(queries) > 1:
+            raise BadRequest(f"{len(queries)} query parameters: send exactly one query")
+        return (queries[0] if queries else None), None
+    except BadRequest as e:
+        return None, problem(400, str(e))
 
 
 def service_description() -> Response:
@@ -118,7 +164,7 @@ def endpoint() -> Response:
     if error is not None:
         return error
     if not query:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):          # HEAD: the same answer as GET, without its body
             return service_description()
         return problem(400, "no query: send query=… or a body of type application/sparql-query")
     config = current_app.config
@@ -151,9 +197,8 @@ def endpoint() -> Response:
         g = graph_of(result[:limit])
         resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     elif isinstance(result, bool):
-        import json
         truncated = False
-        resp = Response(json.dumps({"head": {}, "boolean": result}), mimetype="application/sparql-results+json")
+        resp = boolean_answer(result)
     else:
         truncated = result.truncated
         fmt = _select_format()
@@ -163,6 +208,22 @@ def endpoint() -> Response:
     if truncated:
         resp.headers["X-Policykg-Truncated"] = f"true; limit={limit}"
     return resp
+
+
+def boolean_answer(value: bool) -> Response:
+    """An ASK result: SPARQL JSON, or the XML boolean form when XML is asked for; CSV
+    and TSV define no boolean, so they get the bare word, as the Oxigraph server sends."""
+    fmt = _select_format()
+    word = "true" if value else "false"
+    if fmt == "xml":
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+                f"  <head/>\n  <boolean>{word}</boolean>\n</sparql>\n")
+    elif fmt in ("csv", "tsv"):
+        body = word + "\n"
+    else:
+        body = json.dumps({"head": {}, "boolean": value})
+    return Response(body, mimetype=MEDIA_TYPES[fmt])
 
 
 def _select_format() -> str:
