@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+import urllib.request
 
 import pytest
 from rdflib import Graph
@@ -95,8 +96,11 @@ def test_tight_limits_truncate_and_time_out():
 
 @contextlib.contextmanager
 def live_server(app):
+    """The app under waitress on 127.0.0.1, with the options `policykg serve` passes."""
     from waitress.server import create_server
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+
+    from policykg.web import waitress_options
+    server = create_server(app, host="127.0.0.1", port=0, threads=2, **waitress_options(app))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
@@ -242,3 +246,36 @@ def test_ask_answers_in_the_format_asked_for(client, ask, accept, body, mime):
         root = ET.fromstring(r.get_data())
         assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
         assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == body[9:-10]
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(app):
+    """413 from the Content-Length alone: the client has sent 64 KB of its announced 200 MB."""
+    import socket
+    import time
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit and limit < 200_000_000
+    with live_server(app) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 200000000\r\n\r\n" + b"#" * 65536)
+            started = time.monotonic()
+            answer = s.recv(4096)           # times out (10 s) if the server waits for the rest
+            assert time.monotonic() - started < 10
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+        # (a client that goes on sending after the 413 may see the connection reset: waitress
+        # closes it rather than read the rest) a body of exactly the limit is read and answered
+        form = b"query=ASK%7B%7D&padding="
+        at = urllib.request.Request(base + "/sparql", data=form + b"x" * (limit - len(form)), method="POST",
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(at, timeout=30) as ok:
+            assert json.loads(ok.read())["boolean"] is True
+
+
+def test_the_test_client_gets_413_from_flask_with_the_setting_named():
+    small = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 100}).test_client()
+    r = small.post("/sparql", data=b"#" * 101, content_type="application/sparql-query")
+    assert r.status_code == 413 and "MAX_CONTENT_LENGTH" in r.get_data(as_text=True)
+    r = small.post("/sparql", data="query=" + "#" * 95, content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 413
+    assert small.post("/sparql", data=b"ASK {}", content_type="application/sparql-query").status_code == 200

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import resources
 from ..store import EmbeddedStore, default_files
@@ -25,7 +26,16 @@ DEFAULTS = {
     "SPARQL_WORKERS": 2,                               # isolated: worker processes (queries at once)
     "SPARQL_WORKER_MEMORY": 2048,                      # isolated: MB of address space per worker
     "SPARQL_QUEUE_WAIT": 5.0,                          # isolated: seconds to wait for a free worker
+    "MAX_CONTENT_LENGTH": 1_048_576,                   # bytes per request body; more is answered 413 unread
 }
+
+
+def waitress_options(app: Flask) -> dict:
+    """What waitress must know of the app's settings: the body limit, so that a body over
+    MAX_CONTENT_LENGTH is refused from its Content-Length before waitress reads (and
+    buffers) it; waitress refuses a body of max_request_body_size bytes or more."""
+    limit = app.config.get("MAX_CONTENT_LENGTH")
+    return {} if limit is None else {"max_request_body_size": int(limit) + 1}
 
 
 def data_hash(files: list[Path]) -> str:
@@ -68,6 +78,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(saved.bp)
     app.register_blueprint(explore.bp)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(e):
+        return Response(f"the request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes "
+                        "(MAX_CONTENT_LENGTH)\n", status=413, mimetype="text/plain")
 
     @app.before_request
     def decodable_path():
