@@ -64,7 +64,8 @@ def resource(path: str):
         resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     resp.set_etag(etag + mime.replace("/", "-"))
     resp.headers["Vary"] = "Accept"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
+    if mime not in ("text/html", "application/xhtml+xml"):
+        resp.headers["Access-Control-Allow-Origin"] = "*"          # data, not the HTML pages
     return resp
 
 

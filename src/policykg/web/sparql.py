@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..results import FORMATS, MEDIA_TYPES, render
@@ -112,11 +112,21 @@ def read_query() -> tuple[str | None, Response | None]:
         return None, problem(400, str(e))
 
 
+def service_iri() -> str:
+    """The endpoint's IRI: under PUBLIC_URL when that is set, else the relative reference
+    `sparql`, which a client resolves against the URL it fetched. Never built from the
+    request's Host header, which the client (or anyone in between) chooses."""
+    path = url_for("sparql.endpoint")
+    public_url = current_app.config.get("PUBLIC_URL")
+    if public_url:
+        return public_url.rstrip("/") + path[len(request.script_root):]
+    return path.rsplit("/", 1)[-1]
+
+
 def service_description() -> Response:
-    base = request.base_url
     g = Graph()
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    svc = URIRef(base)
+    svc = URIRef(service_iri())
     g.bind("sd", sd)
     g.add((svc, URIRef(sd + "endpoint"), svc))
     g.add((svc, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(sd + "Service")))
@@ -131,7 +141,9 @@ def service_description() -> Response:
            Literal("policykg: read-only SPARQL 1.1 query endpoint; "
                    f"{current_app.config['SPARQL_TIMEOUT']} s and {current_app.config['SPARQL_ROW_LIMIT']} rows "
                    "per query; SERVICE, LOAD, FROM and updates are refused", lang="en")))
-    mime = request.accept_mimetypes.best_match(list(GRAPH_TYPES), default="text/turtle")
+    # N-Triples has no relative IRIs: offered only with PUBLIC_URL
+    offered = [m for m in GRAPH_TYPES if current_app.config.get("PUBLIC_URL") or m != "application/n-triples"]
+    mime = request.accept_mimetypes.best_match(offered, default="text/turtle")
     resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Vary"] = "Accept"
