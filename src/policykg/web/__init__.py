@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, redirect, request
 from werkzeug.exceptions import RequestEntityTooLarge
