@@ -10,7 +10,6 @@ default graph, so a query can never make the server fetch a URL.
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
@@ -54,36 +53,11 @@ def refused_feature(query: str) -> str | None:
     return None
 
 
-class BadRequest(ValueError):
-    """A request the protocol does not allow: answered 400 with this message."""
-
-
-def _utf8(data: bytes, what: str, of: str = "") -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise BadRequest(f"{what} is not UTF-8: byte 0x{data[e.start]:02x} at byte offset {e.start}{of}") from None
-
-
-def _parameters(encoded: bytes, where: str) -> dict[str, list[str]]:
-    """application/x-www-form-urlencoded pairs (a query string or a form body),
-    decoded strictly: werkzeug replaces bytes that are not UTF-8, which would run
-    a query other than the one sent."""
-    out: dict[str, list[str]] = {}
-    for pair in encoded.split(b"&"):
-        if not pair:
-            continue
-        key, _, value = pair.partition(b"=")
-        key, value = (urllib.parse.unquote_to_bytes(x.replace(b"+", b" ")) for x in (key, value))
-        name = _utf8(key, f"a parameter name in the {where}", " of the %-decoded name")
-        out.setdefault(name, []).append(_utf8(value, f"the {name} parameter in the {where}", " of its %-decoded value"))
-    return out
-
-
 def read_query() -> tuple[str | None, Response | None]:
     """The query text of a protocol request, or the answer refusing it."""
+    from .protocol import BadRequest, parameters, utf8
     try:
-        args = _parameters(request.query_string, "URL")
+        args = parameters(request.query_string, "URL")
         if request.method == "POST":
             ctype = (request.mimetype or "").lower()
             if ctype == "application/sparql-update":
@@ -92,9 +66,9 @@ def read_query() -> tuple[str | None, Response | None]:
                 if "query" in args:
                     raise BadRequest("two queries: a POSTed application/sparql-query body and a query "
                                      "parameter in the URL")
-                return _utf8(request.get_data(cache=True), "the request body"), None
+                return utf8(request.get_data(cache=True), "the request body"), None
             if ctype == "application/x-www-form-urlencoded":
-                form = _parameters(request.get_data(cache=True), "request body")
+                form = parameters(request.get_data(cache=True), "request body")
                 if "update" in form or "update" in args:
                     return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
                 queries = form.get("query", []) + args.get("query", [])
