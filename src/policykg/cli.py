@@ -344,13 +344,13 @@ port_option = click.option("--port", default=5000, show_default=True, type=click
 def _serve(host: str, port: int) -> None:
     import waitress
 
-    from .web import create_app
+    from .web import create_app, waitress_options
     try:
         app = create_app({"SPARQL_ISOLATE": True})
     except RuntimeError as e:                 # a query worker that cannot start: say why, no traceback
         fail(str(e))
     click.echo(f"serving on http://{host}:{port}/ (SPARQL: /sparql; Ctrl-C stops)")
-    waitress.serve(app, host=host, port=port, threads=4)
+    waitress.serve(app, host=host, port=port, threads=4, **waitress_options(app))
 
 
 @main.command()

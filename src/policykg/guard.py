@@ -84,11 +84,11 @@ def _parse(query: str):
             outcome.append((parseQuery(query), None))
         except ParseBaseException as e:
             found = f", found {e.found}" if getattr(e, "found", None) else ""
-            outcome.append((None, QueryError(f"malformed query: {e.msg}{found}", e.lineno, e.col)))
+            outcome.append((None, QueryError(f"{e.msg}{found}", e.lineno, e.col)))
         except RecursionError:
             outcome.append((None, QueryRefused("the query is too deeply nested to check")))
         except Exception as e:       # rdflib raises plain exceptions for some bad terms
-            outcome.append((None, QueryError(f"malformed query: {e}")))
+            outcome.append((None, QueryError(str(e))))
     _in_big_stack(work)
     return outcome[0]
 

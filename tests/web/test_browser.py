@@ -36,12 +36,29 @@ def browser():
         b.close()
 
 
+# Records what the Content-Security-Policy blocks, from before the page's first script.
+CSP_LISTENER = """window.__policyViolations = [];
+document.addEventListener("securitypolicyviolation", e => window.__policyViolations.push(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));"""
+
+
 @pytest.fixture()
 def page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     yield page
     context.close()
+
+
+def assert_nothing_blocked(page, expected_errors: int = 0) -> None:
+    """No Content-Security-Policy violation and no script error on the page."""
+    assert page.evaluate("window.__policyViolations") == []
+    assert len(page.console_errors) == expected_errors, page.console_errors
+    assert page.evaluate("document.querySelectorAll('script:not([src]):not([type$=json])').length") == 0
 
 
 def shot(page, name: str) -> None:
@@ -59,6 +76,9 @@ def test_home_then_follow_links_to_a_measure(page, site):
     assert page.inner_text("h1") == "（九）严格执行政府采购支持中小企业政策机制"
     assert page.locator("a.mention.cites").first.inner_text() == "《政府采购促进中小企业发展暂行办法》"
     shot(page, "measure-9")
+    page.wait_for_function("() => document.getElementById('neighbourhood').dataset.nodes > 0")
+    assert page.locator("#neighbourhood canvas").count() > 0          # cytoscape drew the neighbourhood
+    assert_nothing_blocked(page)
     page.click("a[rel=next]")
     assert page.inner_text("h1").startswith("（十）")
 
@@ -76,12 +96,23 @@ def test_saved_query_with_a_parameter(page, site):
 
 def test_query_in_the_editor(page, site):
     page.goto(site + "/editor")
-    page.wait_for_function("window.policykgYasgui !== undefined")
+    page.wait_for_function("() => window.policykgYasgui !== undefined")
     page.evaluate("""() => { window.policykgYasgui.getTab().setQuery(
         'PREFIX pkg: <https://w3id.org/policykg/ontology#>\\nSELECT ?t WHERE { ?m pkg:number 9 ; pkg:title ?t }'); }""")
     page.click(".yasqe_queryButton")
     page.wait_for_selector("text=严格执行政府采购支持中小企业政策机制", timeout=15000)
     shot(page, "editor")
+    assert_nothing_blocked(page)
+    assert page.evaluate("window.policykgYasgui.getTab().getYasqe().config.autocompleters") == ["variables", "prefixes"]
+
+
+def test_the_pages_answer_with_the_security_headers(page, site):
+    response = page.goto(site + "/editor")
+    headers = response.headers
+    assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "access-control-allow-origin" not in headers
 
 
 def test_switch_to_english(page, site):
@@ -95,9 +126,12 @@ def test_switch_to_english(page, site):
 
 def test_network_view_filters_by_part(page, site):
     page.goto(site + "/network")
-    page.wait_for_function("document.getElementById('graph').dataset.nodes > 0")
+    page.wait_for_function("() => document.getElementById('graph').dataset.nodes > 0")
     everything = int(page.get_attribute("#graph", "data-nodes"))
     page.select_option("#part", "2")
-    page.wait_for_function(f"document.getElementById('graph').dataset.nodes < {everything}")
+    page.wait_for_function(f"() => document.getElementById('graph').dataset.nodes < {everything}")
     assert int(page.get_attribute("#graph", "data-nodes")) > 3
+    assert page.evaluate("window.policykgGraph.nodes().length") == int(page.get_attribute("#graph", "data-nodes"))
+    assert page.locator("#graph canvas").count() > 0
     shot(page, "network")
+    assert_nothing_blocked(page)

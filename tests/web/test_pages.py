@@ -2,6 +2,8 @@
 import json
 import re
 
+import pytest
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -71,6 +73,22 @@ def test_etag_gives_304(client):
     assert html.status_code == 200                       # another representation, another tag
 
 
+@pytest.fixture(scope="module")
+def lenient():
+    """An app that answers 500 for a server error, as in production, instead of raising it."""
+    from policykg.web import create_app
+    return create_app({"TESTING": True, "PROPAGATE_EXCEPTIONS": False})
+
+
+@pytest.mark.parametrize("path", [
+    "/id/%ff", "/id/%ff.ttl", "/id/body/%c3%28", "/id/%ef%bf%bd", "/id/%ee%80%80", "/id/%25zz", "/id/a%23b%23c",
+    "/id/%5B", "/queries/%ff", "/queries/%ff.csv", "/static/%ff", "/dump.%ff", "/%ff"])
+def test_a_path_that_is_no_iri_is_404_not_500(lenient, path):
+    client = lenient.test_client()
+    for accept in ("text/html", "text/turtle"):
+        assert client.get(path, headers={"Accept": accept}).status_code == 404, (path, accept)
+
+
 def test_unknown_iri_is_404(client):
     assert client.get("/id/doc/zczmbf-2021-9/measure/99", headers={"Accept": "text/turtle"}).status_code == 404
     assert client.get("/id/doc/zczmbf-2021-9/measure/99").status_code == 404
@@ -80,6 +98,36 @@ def test_dump(client):
     r = client.get("/dump.nt")
     assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('policykg.nt"')
     assert len(r.get_data(as_text=True).splitlines()) > 7000
+
+
+def test_a_dump_is_built_once_and_a_304_or_head_builds_nothing(monkeypatch):
+    """Serialising the dataset costs about 1.5 s of CPU: once per data version, not per request."""
+    from policykg.web import create_app, linked_data
+    built = []
+
+    class Counted(Graph):
+        def serialize(self, *args, **kwargs):
+            built.append(kwargs.get("format"))
+            return super().serialize(*args, **kwargs)
+    monkeypatch.setattr(linked_data, "Graph", Counted)
+    client = create_app({"TESTING": True}).test_client()
+    tag = client.head("/dump.ttl").headers["ETag"]            # a cold HEAD builds the body it measures
+    assert built == ["turtle"]
+    first = client.get("/dump.ttl")
+    second = client.get("/dump.ttl")
+    head = client.head("/dump.ttl")
+    again = client.get("/dump.ttl", headers={"If-None-Match": first.headers["ETag"]})
+    assert first.status_code == second.status_code == head.status_code == 200
+    assert first.get_data() == second.get_data() and head.get_data() == b""
+    assert head.headers["Content-Length"] == first.headers["Content-Length"] == str(len(first.get_data()))
+    assert first.headers["ETag"] == head.headers["ETag"] == tag
+    assert again.status_code == 304 and again.get_data() == b""
+    assert built == ["turtle"]                             # one build for all five
+    fresh = create_app({"TESTING": True}).test_client()       # a 304 on a cold app builds nothing
+    assert fresh.get("/dump.nt", headers={"If-None-Match": tag.replace("ttl", "nt")}).status_code == 304
+    assert fresh.get("/dump.jsonld", headers={"If-None-Match": "*"}).status_code == 304
+    assert built == ["turtle"]
+    Graph().parse(data=first.get_data(as_text=True), format="turtle")
 
 
 def test_document_page_is_the_notice_as_parts_and_measures(client):

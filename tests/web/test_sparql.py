@@ -103,8 +103,11 @@ def test_tight_limits_truncate_and_time_out():
 
 @contextlib.contextmanager
 def live_server(app):
+    """The app under waitress on 127.0.0.1, with the options `policykg serve` passes."""
     from waitress.server import create_server
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+
+    from policykg.web import waitress_options
+    server = create_server(app, host="127.0.0.1", port=0, threads=2, **waitress_options(app))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, Response, abort, current_app, redirect, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import resources
 from ..guard import GuardedStore
@@ -28,7 +30,33 @@ DEFAULTS = {
     "SPARQL_WORKERS": 2,                               # isolated: worker processes (queries at once)
     "SPARQL_WORKER_MEMORY": 2048,                      # isolated: MB of address space per worker
     "SPARQL_QUEUE_WAIT": 5.0,                          # isolated: seconds to wait for a free worker
+    "MAX_CONTENT_LENGTH": 1_048_576,                   # bytes per request body; more is answered 413 unread
+    "PUBLIC_URL": None,                                # the site's public base URL; None: relative links only
 }
+
+# Every answer: no type sniffing, no framing, and scripts and fetches from this site only
+# (the pages' scripts are files under /static; their settings are JSON blocks). Styles may
+# be inline: YASGUI and cytoscape write <style> elements whose text varies (column widths).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+        "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
+        "form-action 'self'", "frame-ancestors 'none'"]),
+    "Referrer-Policy": "same-origin",
+}
+# Public data anyone may read from a script on another site (CORS); /id/… decides per
+# representation (its HTML pages are not data).
+CORS_ENDPOINTS = {"sparql.endpoint", "linked_data.dump"}
+
+
+def waitress_options(app: Flask) -> dict:
+    """What waitress must know of the app's settings: the body limit, so that a body over
+    MAX_CONTENT_LENGTH is refused from its Content-Length before waitress reads (and
+    buffers) it; waitress refuses a body of max_request_body_size bytes or more."""
+    limit = app.config.get("MAX_CONTENT_LENGTH")
+    return {} if limit is None else {"max_request_body_size": int(limit) + 1}
 
 
 def data_hash(files: list[Path]) -> str:
@@ -45,6 +73,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("POLICYKG")
     if test_config:
         app.config.from_mapping(test_config)
+    public_url = app.config["PUBLIC_URL"]
+    if public_url is not None:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"PUBLIC_URL must be an http(s) URL such as https://kg.example.org/, not {public_url!r}")
     graphs = {}
     if app.config["POLICYKG_FILES"]:
         files = [Path(f) for f in app.config["POLICYKG_FILES"]]
@@ -80,10 +113,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(explore.bp)
     app.register_blueprint(documents.bp)
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(e):
+        return Response(f"the request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes "
+                        "(MAX_CONTENT_LENGTH)\n", status=413, mimetype="text/plain")
+
+    @app.before_request
+    def decodable_path():
+        # the server hands the path over as bytes in latin-1; werkzeug replaces what is not
+        # UTF-8 with U+FFFD, which would route /id/%ff to a resource that cannot exist
+        # (the test client does that replacement itself); U+FFFD is in no IRI and no route
+        try:
+            path = request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            abort(404)
+        if "\ufffd" in path:
+            abort(404)
+
     @app.after_request
     def conditional(response):
         # every GET answer depends only on the data, the URL and the negotiated type
-        if request.method == "GET" and response.status_code == 200 and not response.get_etag()[0] \
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.get_etag()[0] \
                 and not response.direct_passthrough:
             tag = hashlib.sha256(f"{app.extensions['policykg']['etag']} {request.full_path} "
                                  f"{response.mimetype}".encode()).hexdigest()[:32]
@@ -91,4 +141,39 @@ def create_app(test_config: dict | None = None) -> Flask:
             response.headers.setdefault("Vary", "Accept")
             return response.make_conditional(request)
         return response
+
+    @app.after_request
+    def harden(response):
+        # runs before `conditional` (after_request functions run last registered first)
+        if response.headers.get("Location"):
+            response = own_location(response)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint in CORS_ENDPOINTS:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        elif request.endpoint != "linked_data.resource":
+            response.headers.pop("Access-Control-Allow-Origin", None)
+        return response
     return app
+
+
+def own_location(response: Response) -> Response:
+    """A redirect to this site never names the Host the request claimed: werkzeug builds
+    absolute URLs from it (e.g. /id//x → http://HOST/id/x). The target becomes a path, or
+    a URL under PUBLIC_URL when that is set."""
+    target = urlsplit(response.headers["Location"])
+    if not target.netloc or target.netloc.lower() != request.host.lower():
+        return response                             # relative already, or somewhere else on purpose
+    path = "/" + target.path.lstrip("/")            # never //host: a scheme-relative URL
+    rest = (f"?{target.query}" if target.query else "") + (f"#{target.fragment}" if target.fragment else "")
+    public_url = current_app.config["PUBLIC_URL"]
+    if public_url:
+        root = request.script_root                  # PUBLIC_URL stands for the app's root
+        if root and (path == root or path.startswith(root + "/")):
+            path = path[len(root):]
+        location = public_url.rstrip("/") + path + rest
+    else:
+        location = path + rest
+    fresh = redirect(location, code=response.status_code)
+    fresh.autocorrect_location_header = False
+    return fresh

@@ -3,7 +3,11 @@ JSON-LD, RDF/XML, N-Triples; `Vary: Accept`) or by an explicit suffix
 (.ttl .jsonld .rdf .nt), with an ETag derived from the data."""
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, current_app, request
+from pyoxigraph import NamedNode
 from rdflib import Graph
 
 from ..iris import PREFIXES
@@ -44,6 +48,7 @@ def resource(path: str):
     iri = current_app.config["PUBLIC_BASE"] + path
     try:
         Term.iri(iri)
+        NamedNode(iri)              # the IRI grammar: no U+FFFD (undecodable bytes), stray '%', '#', '['…
     except ValueError:
         abort(404)
     if mime is None:
@@ -59,20 +64,50 @@ def resource(path: str):
         resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     resp.set_etag(etag + mime.replace("/", "-"))
     resp.headers["Vary"] = "Accept"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
+    if mime not in ("text/html", "application/xhtml+xml"):
+        resp.headers["Access-Control-Allow-Origin"] = "*"          # data, not the HTML pages
     return resp
+
+
+DUMPS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+_dump_lock = threading.Lock()
+
+
+def build_dump(files: list[Path], media: str) -> bytes:
+    """The whole dataset in one format: about 1.5 s of CPU, so done once per data version."""
+    g = Graph()
+    for f in files:
+        g.parse(f)
+    return g.serialize(format=GRAPH_TYPES[media], encoding="utf-8")
+
+
+def cached_dump(fmt: str) -> bytes:
+    ext = current_app.extensions["policykg"]
+    cache = ext.setdefault("dumps", {})
+    key = (ext["etag"], fmt)
+    if key not in cache:
+        # one build even when several clients ask at once: the others wait for it
+        with _dump_lock:
+            if key not in cache:
+                cache[key] = build_dump(ext["files"], DUMPS[fmt])
+    return cache[key]
 
 
 @bp.route("/dump.<fmt>")
 def dump(fmt: str):
-    """The whole dataset: ontology, vocabularies, registries and data."""
-    media = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}.get(fmt)
+    """The whole dataset: ontology, vocabularies, registries and data.
+
+    Built on first request and kept for the life of the app (the data never
+    changes under a running app); a matching If-None-Match is answered 304
+    before anything is built, and HEAD sends the headers of the cached body."""
+    media = DUMPS.get(fmt)
     if media is None:
         abort(404)
-    g = Graph()
-    for f in current_app.extensions["policykg"]["files"]:
-        g.parse(f)
-    resp = Response(g.serialize(format=GRAPH_TYPES[media]), mimetype=media)
-    resp.headers["Content-Disposition"] = f'attachment; filename="policykg.{fmt}"'
-    resp.set_etag(current_app.extensions["policykg"]["etag"] + fmt)
-    return resp.make_conditional(request)
+    tag = current_app.extensions["policykg"]["etag"] + fmt
+    if request.if_none_match.contains_weak(tag):
+        resp = Response(status=304)
+    else:
+        resp = Response(cached_dump(fmt), mimetype=media)
+        resp.headers["Content-Disposition"] = f'attachment; filename="policykg.{fmt}"'
+    resp.set_etag(tag)
+    return resp

@@ -11,7 +11,9 @@ in a worker process that cannot open a network socket (`sandbox`).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+import json
+
+from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..memory import LARGE, release_memory
@@ -42,25 +44,53 @@ def problem(status: int, message: str, **extra) -> Response:
 
 
 def read_query() -> tuple[str | None, Response | None]:
-    if request.method == "POST":
-        ctype = (request.mimetype or "").lower()
-        if ctype == "application/sparql-update" or "update" in request.form:
+    """The query text of a protocol request, or the answer refusing it."""
+    from .protocol import BadRequest, parameters, utf8
+    try:
+        args = parameters(request.query_string, "URL")
+        if request.method == "POST":
+            ctype = (request.mimetype or "").lower()
+            if ctype == "application/sparql-update":
+                return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
+            if ctype == "application/sparql-query":
+                if "query" in args:
+                    raise BadRequest("two queries: a POSTed application/sparql-query body and a query "
+                                     "parameter in the URL")
+                return utf8(request.get_data(cache=True), "the request body"), None
+            if ctype == "application/x-www-form-urlencoded":
+                form = parameters(request.get_data(cache=True), "request body")
+                if "update" in form or "update" in args:
+                    return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
+                queries = form.get("query", []) + args.get("query", [])
+                if len(queries) > 1:
+                    raise BadRequest(f"{len(queries)} query parameters: send exactly one query")
+                return (queries[0] if queries else None), None
+            return None, problem(415, f"POST a query as application/sparql-query or a form, not {ctype or 'nothing'}")
+        if "update" in args:
             return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
-        if ctype == "application/sparql-query":
-            return request.get_data(as_text=True), None
-        if ctype == "application/x-www-form-urlencoded":
-            return request.form.get("query"), None
-        return None, problem(415, f"POST a query as application/sparql-query or a form, not {ctype or 'nothing'}")
-    if "update" in request.args:
-        return None, problem(403, "this endpoint is read-only: SPARQL Update is refused")
-    return request.args.get("query"), None
+        queries = args.get("query", [])
+        if len(queries) > 1:
+            raise BadRequest(f"{len(queries)} query parameters: send exactly one query")
+        return (queries[0] if queries else None), None
+    except BadRequest as e:
+        return None, problem(400, str(e))
+
+
+def service_iri() -> str:
+    """The endpoint's IRI: under PUBLIC_URL when that is set, else the relative reference
+    `sparql`, which a client resolves against the URL it fetched. Never built from the
+    request's Host header, which the client (or anyone in between) chooses."""
+    path = url_for("sparql.endpoint")
+    public_url = current_app.config.get("PUBLIC_URL")
+    if public_url:
+        return public_url.rstrip("/") + path[len(request.script_root):]
+    return path.rsplit("/", 1)[-1]
 
 
 def service_description() -> Response:
-    base = request.base_url
     g = Graph()
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    svc = URIRef(base)
+    svc = URIRef(service_iri())
     g.bind("sd", sd)
     g.add((svc, URIRef(sd + "endpoint"), svc))
     g.add((svc, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(sd + "Service")))
@@ -75,7 +105,9 @@ def service_description() -> Response:
            Literal("policykg: read-only SPARQL 1.1 query endpoint; "
                    f"{current_app.config['SPARQL_TIMEOUT']} s and {current_app.config['SPARQL_ROW_LIMIT']} rows "
                    "per query; SERVICE, LOAD, FROM and updates are refused", lang="en")))
-    mime = request.accept_mimetypes.best_match(list(GRAPH_TYPES), default="text/turtle")
+    # N-Triples has no relative IRIs: offered only with PUBLIC_URL
+    offered = [m for m in GRAPH_TYPES if current_app.config.get("PUBLIC_URL") or m != "application/n-triples"]
+    mime = request.accept_mimetypes.best_match(offered, default="text/turtle")
     resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Vary"] = "Accept"
@@ -108,7 +140,7 @@ def endpoint() -> Response:
     if error is not None:
         return error
     if not query:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):          # HEAD: the same answer as GET, without its body
             return service_description()
         return problem(400, "no query: send query=… or a body of type application/sparql-query")
     config = current_app.config
@@ -140,9 +172,8 @@ def endpoint() -> Response:
         mime = _graph_mime()
         resp = Response(graph_of(result).serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     elif isinstance(result, bool):
-        import json
         truncated = None
-        resp = Response(json.dumps({"head": {}, "boolean": result}), mimetype="application/sparql-results+json")
+        resp = boolean_answer(result)
     else:
         truncated = result.truncated_by
         fmt = _select_format()
@@ -156,6 +187,22 @@ def endpoint() -> Response:
     if resp.content_length and resp.content_length > LARGE:
         resp.call_on_close(release_memory)
     return resp
+
+
+def boolean_answer(value: bool) -> Response:
+    """An ASK result: SPARQL JSON, or the XML boolean form when XML is asked for; CSV
+    and TSV define no boolean, so they get the bare word, as the Oxigraph server sends."""
+    fmt = _select_format()
+    word = "true" if value else "false"
+    if fmt == "xml":
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+                f"  <head/>\n  <boolean>{word}</boolean>\n</sparql>\n")
+    elif fmt in ("csv", "tsv"):
+        body = word + "\n"
+    else:
+        body = json.dumps({"head": {}, "boolean": value})
+    return Response(body, mimetype=MEDIA_TYPES[fmt])
 
 
 def _select_format() -> str:
