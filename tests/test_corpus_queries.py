@@ -66,3 +66,31 @@ def test_the_zhangye_answers_do_not_change_in_a_corpus(store):
         alone = run_saved_query(shipped, name).rows
         together = run_saved_query(store, name).rows
         assert set(alone) <= set(together), name
+
+
+def test_every_saved_query_answers_for_the_zhangye_notice_alone_exactly_as_before(store):
+    """The gold answers do not change in a corpus: `notice` restricts any saved query to one notice."""
+    from collections import Counter
+
+    from policykg.queries import load_queries
+    shipped = open_store()
+    for q in load_queries().values():
+        params = {p.name: p.example for p in q.parameters if p.example}
+        alone = run_saved_query(shipped, q, params).rows
+        restricted = run_saved_query(store, q, {**params, "notice": "zczmbf-2021-9"}).rows
+        assert Counter(map(_unordered, restricted)) == Counter(map(_unordered, alone)), q.name
+
+
+def _unordered(row):
+    """A row with GROUP_CONCAT lists in sorted order: SPARQL leaves the order of a group open."""
+    import re
+    return tuple(None if t is None else (t.kind, "|".join(sorted(re.split(r"、|, | \| ", t.value))), t.datatype, t.lang)
+                 for t in row)
+
+
+def test_a_notice_parameter_names_only_notices_of_the_corpus(store):
+    from policykg.queries import ParameterError
+    hunan = run_saved_query(store, "part-summary", {"notice": "hunan-2024-work-points"})
+    assert len(hunan.rows) >= 3 and all("zczmbf" not in r[0].value for r in hunan.rows)
+    with pytest.raises(ParameterError, match="no notice 'nope' in the corpus; notices: .*hunan-2024-work-points"):
+        run_saved_query(store, "part-summary", {"notice": "nope"})

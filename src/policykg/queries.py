@@ -359,11 +359,36 @@ def bindings_for(store: Store, query: SavedQuery, params: Mapping[str, str]) -> 
     return bindings
 
 
+NOTICE = "notice"      # every saved query takes it: answer for one notice of the corpus
+
+
+def notice_store(store: Store, raw: str) -> Store:
+    """The view of `store` that holds one notice: by its corpus id, or its graph or document IRI."""
+    from .corpus import GRAPH_BASE
+    notices = store.notices() if hasattr(store, "notices") else set()
+    raw = raw.strip()
+    graph = raw if raw.startswith(GRAPH_BASE) else GRAPH_BASE + raw
+    if graph not in notices:
+        by_document = {g for g in notices if raw.startswith("http") and raw.rstrip("/").rsplit("/", 1)[-1] == g.rsplit("/", 1)[-1]}
+        if len(by_document) == 1:
+            graph = by_document.pop()
+        else:
+            ids = ", ".join(sorted(g[len(GRAPH_BASE):] for g in notices)) or "none (no corpus is loaded)"
+            raise ParameterError(f"parameter {NOTICE!r}: no notice {raw!r} in the corpus; notices: {ids}", NOTICE)
+    return store.view(graph)
+
+
 def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, str] | None = None
                     ) -> ResultSet:
-    """Run a saved query with its parameters bound as RDF terms."""
+    """Run a saved query with its parameters bound as RDF terms.
+
+    `notice` (a corpus id) restricts any saved query to one notice and the shared graphs."""
     query = get_query(query) if isinstance(query, str) else query
-    bindings = bindings_for(store, query, params or {})
+    params = dict(params or {})
+    if params.get(NOTICE) and NOTICE not in query.names:
+        store = notice_store(store, params.pop(NOTICE))
+    params.pop(NOTICE, None) if NOTICE not in query.names else None
+    bindings = bindings_for(store, query, params)
     try:
         return store.select(query.sparql, bindings)
     except QueryError as e:

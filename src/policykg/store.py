@@ -272,22 +272,39 @@ class EmbeddedStore(Store):
         self.files = list(files) if files is not None else default_files()
         graphs = {Path(k): v for k, v in (graphs or {}).items()}
         self.graphs = graphs
+        self._views: dict[tuple[str, ...], NoticeView] = {}
         for f in self.files:
             fmt = ox.RdfFormat.from_extension(Path(f).suffix[1:])
             try:
                 self.store.load(path=str(f), format=fmt)
-                if Path(f) in graphs:
-                    self.store.load(path=str(f), format=fmt, to_graph=ox.NamedNode(graphs[Path(f)]))
+                if graphs:
+                    # a notice's file into its graph, the shared ones (ontology, registries, laws) into
+                    # one graph of their own: a view of one notice reads the two together
+                    self.store.load(path=str(f), format=fmt, to_graph=ox.NamedNode(graphs.get(Path(f), SHARED_GRAPH)))
             except SyntaxError as e:
                 raise QueryError(f"{f}: {e}") from None
 
     def __len__(self) -> int:
         return len(self.store)
 
+    def notices(self) -> set[str]:
+        """The named graphs of the notices this store holds."""
+        return set(self.graphs.values())
+
+    def view(self, graph: str) -> "NoticeView":
+        """The store as if it held one notice (and the shared graphs) only."""
+        if graph not in self.notices():
+            raise QueryError(f"no notice graph {graph} in this store")
+        key = (graph,)
+        if key not in self._views:
+            self._views[key] = NoticeView(self, graph)
+        return self._views[key]
+
     def _run(self, form: str, query: str, limit: int | None, deadline: float | None,
-             max_bytes: int | None = None):
+             max_bytes: int | None = None, default_graph=None):
         try:
-            result = self.store.query(query)
+            result = self.store.query(query) if default_graph is None else \
+                self.store.query(query, default_graph=default_graph)
         except SyntaxError as e:
             m = _ERROR_AT.match(str(e))
             if m:
@@ -331,6 +348,22 @@ class EmbeddedStore(Store):
             del rows[limit:]
             cut = "rows"
         return ResultSet(variables, rows, cut is not None, cut)
+
+
+SHARED_GRAPH = "https://w3id.org/policykg/id/graph/shared"
+
+
+class NoticeView(Store):
+    """One notice of an embedded store with the shared graphs: its default graph is the union
+    of the notice's named graph and the shared one, so a saved query answers for it alone."""
+
+    def __init__(self, base: EmbeddedStore, graph: str):
+        self.base, self.graph = base, graph
+        self.prefixes = base.prefixes
+        self._default = [base._ox.NamedNode(graph), base._ox.NamedNode(SHARED_GRAPH)]
+
+    def _run(self, form, query, limit, deadline, max_bytes=None):
+        return self.base._run(form, query, limit, deadline, max_bytes, default_graph=self._default)
 
 
 def _converted(solutions, term, direct: int = 32) -> list[tuple]:

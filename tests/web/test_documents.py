@@ -54,3 +54,13 @@ def test_two_notices_side_by_side(client):
     assert "金融支持" in page                       # the Zhangye notice's most used instrument
     assert client.get("/compare", query_string={"a": DOC + "nope", "b": shanghai}).status_code == 404
     assert client.get("/compare").status_code == 200
+
+
+def test_a_saved_query_page_answers_for_one_notice(client):
+    everything = client.get("/queries/part-summary.csv").get_data(as_text=True)
+    zhangye = client.get("/queries/part-summary.csv?notice=zczmbf-2021-9").get_data(as_text=True)
+    assert len(zhangye.splitlines()) == 1 + 7 < len(everything.splitlines())
+    page = client.get("/queries/part-summary?notice=zczmbf-2021-9").get_data(as_text=True)
+    assert "notice=zczmbf-2021-9" in page                  # the permalink keeps it
+    bad = client.get("/queries/part-summary.csv?notice=nope")
+    assert bad.status_code == 400 and "no notice 'nope'" in bad.get_data(as_text=True)

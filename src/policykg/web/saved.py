@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from ..queries import ParameterError, bindings_for, load_queries, name_index, run_saved_query
+from ..queries import NOTICE, notice_store, ParameterError, bindings_for, load_queries, name_index, run_saved_query
 from ..results import MEDIA_TYPES, render
 from ..store import QueryError, QueryTimeout, bind
 from .pages import local_path, store
@@ -48,16 +48,17 @@ def run(name: str):
     if name not in queries:
         abort(404)
     query = queries[name]
-    unknown = sorted(set(request.args) - {p.name for p in query.parameters} - {"lang"})
+    unknown = sorted(set(request.args) - {p.name for p in query.parameters} - {"lang", NOTICE})
     if unknown:
         return _error(query, f"unknown parameter {', '.join(unknown)}; accepted: {query.accepted()}", fmt)
     params = _params(query)
+    notice = request.args.get(NOTICE, "").strip()
     missing = [p for p in query.parameters if p.required and p.name not in params and p.default is None]
     if missing and fmt is None:
         return render_template("query.html", q=query, values=params, result=None, error=None,
                                choices=choices(query))
     try:
-        result = run_saved_query(store(), query, params)
+        result = run_saved_query(store(), query, {**params, NOTICE: notice} if notice else params)
     except (ParameterError, QueryError) as e:
         return _error(query, str(e), fmt)
     except QueryTimeout as e:
@@ -68,10 +69,12 @@ def run(name: str):
         return resp
     rows = [[{"text": t.value if t else "", "href": local_path(t.value) if t and t.kind == "uri" else None}
              for t in row] for row in result.rows]
-    bound = bind(query.sparql, bindings_for(store(), query, params))
+    scope = notice_store(store(), notice) if notice else store()
+    bound = bind(query.sparql, bindings_for(scope, query, params))
     return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None,
                            chart=bar_chart(query, result), edit=url_for("explore.editor", query=bound),
-                           choices=choices(query), permalink=url_for("saved.run", name=query.name, **params))
+                           choices=choices(query), permalink=url_for("saved.run", name=query.name, **params,
+                                                                   **({NOTICE: notice} if notice else {})))
 
 
 def bar_chart(query, result) -> list[dict] | None:
