@@ -16,14 +16,14 @@ ZHANGYE = DOC + "zczmbf-2021-9"
 def store(tmp_path_factory):
     corpus = Corpus(tmp_path_factory.mktemp("corpus"))
     for name in ("chengdu-2023-private-economy", "hunan-2024-work-points", "other-genre",
-                 "shanghai-2024-road-transport"):
+                 "shanghai-2024-road-transport", "jiading-2024-road-transport"):
         corpus.ingest(NOTICES / f"{name}.txt")
     return open_store(corpus=corpus)
 
 
 def test_documents_lists_every_notice_with_its_counts(store):
     rows = {r["title"].value: r for r in run_saved_query(store, "documents").dicts()}
-    assert len(rows) == 5
+    assert len(rows) == 6
     zhangye = rows["关于进一步健全支持中小企业发展制度的若干措施"]
     assert (zhangye["number"].value, zhangye["measures"].value, zhangye["bodies"].value) == (
         "张促中民办发〔2021〕9号", "35", "27")
@@ -94,3 +94,10 @@ def test_a_notice_parameter_names_only_notices_of_the_corpus(store):
     assert len(hunan.rows) >= 3 and all("zczmbf" not in r[0].value for r in hunan.rows)
     with pytest.raises(ParameterError, match="no notice 'nope' in the corpus; notices: .*hunan-2024-work-points"):
         run_saved_query(store, "part-summary", {"notice": "nope"})
+
+
+def test_a_notice_implementing_another_of_the_corpus_is_linked_to_it(store):
+    """Jiading's plan implements Shanghai's by title and number (沪府办发〔2024〕7号)."""
+    rows = run_saved_query(store, "notice-links").dicts()
+    assert [(r["title"].value, r["relation"].value, r["higher_title"].value, r["matched_by"].value) for r in rows] == [
+        ("嘉定区促进道路运输业高质量发展实施方案", "implements", "上海市促进道路运输业高质量发展行动方案", "number")]
