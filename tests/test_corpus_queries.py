@@ -101,3 +101,19 @@ def test_a_notice_implementing_another_of_the_corpus_is_linked_to_it(store):
     rows = run_saved_query(store, "notice-links").dicts()
     assert [(r["title"].value, r["relation"].value, r["higher_title"].value, r["matched_by"].value) for r in rows] == [
         ("嘉定区促进道路运输业高质量发展实施方案", "implements", "上海市促进道路运输业高质量发展行动方案", "number")]
+
+
+def test_each_measure_of_the_lower_notice_finds_its_counterpart_in_the_higher_one(store):
+    """Jiading's four tasks restate four of Shanghai's; responsibility clauses alone match nothing."""
+    rows = run_saved_query(store, "higher-measures").dicts()
+    pairs = [(int(r["number"].value), int(r["higher_number"].value)) for r in rows]
+    assert pairs == [(1, 1), (2, 4), (3, 7), (4, 8)]
+    first = rows[0]
+    assert float(first["score"].value) > 0.5 and "新辟和调整公交线路不少于" in first["shared"].value
+
+
+def test_without_roles_blanks_responsibility_clauses_only():
+    from policykg.chains import without_roles
+    text = "推动长途客运站一体化衔接。（市交通委（市道运局）牵头，市规划资源局配合）另见（附件1）。"
+    blanked = without_roles(text)
+    assert len(blanked) == len(text) and "牵头" not in blanked and "（附件1）" in blanked

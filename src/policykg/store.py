@@ -283,6 +283,10 @@ class EmbeddedStore(Store):
                     self.store.load(path=str(f), format=fmt, to_graph=ox.NamedNode(graphs.get(Path(f), SHARED_GRAPH)))
             except SyntaxError as e:
                 raise QueryError(f"{f}: {e}") from None
+        if graphs:
+            # notices implementing notices of the same corpus: their measures' candidates (chains.py)
+            from .chains import add_correspondences
+            add_correspondences(self)
 
     def __len__(self) -> int:
         return len(self.store)
