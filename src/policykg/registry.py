@@ -51,6 +51,7 @@ class Registry:
     bodies: dict[str, list[BodyEntry]] = field(default_factory=dict)
     jurisdictions: dict[URIRef, str] = field(default_factory=dict)   # body → code
     kind_endings: dict[str, URIRef] = field(default_factory=dict)    # 局 → pkg:AdministrativeOrgan
+    extra: Graph = field(default_factory=Graph)    # what load_registry(extra=…) read: validated with the data
     collective: set[URIRef] = field(default_factory=set)
     documents: dict[str, list[DocumentEntry]] = field(default_factory=dict)
     series: dict[str, str] = field(default_factory=dict)
@@ -168,9 +169,13 @@ def load_registry(files: Iterable[Path] | None = None, extra: Iterable[Path] = (
     """
     graph = Graph()
     shipped = files if files is not None else resources.ontology_files() + resources.registry_files()
-    for f in [*shipped, *extra]:
+    user = Graph()
+    for f in shipped:
         graph.parse(f, format="turtle")
-    reg = Registry(graph)
+    for f in extra:
+        user.parse(f, format="turtle")
+    graph += user
+    reg = Registry(graph, extra=user)
     for body in sorted(graph.subjects(PKG.level, None)):
         code = _jurisdiction(graph, body)
         if code is not None:
