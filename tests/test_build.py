@@ -81,7 +81,8 @@ def test_unknown_body_is_kept_flagged_and_warned(tmp_path, source_text):
     src.write_text(source_text.replace("（市统计局、市工信局按职责分工负责）", "（市大数据局、市工信局按职责分工负责）"),
                    encoding="utf-8")
     result = build(src, tmp_path / "o.ttl")
-    assert any("unknown body «市大数据局»" in w and ":24:" in w for w in result.warnings)
+    # one warning for the notice: the name, its jurisdiction (Zhangye's) and where it is written
+    assert any("1 unknown body kept as unresolved: «市大数据局» (620700; at 24:" in w for w in result.warnings)
     unresolved = set(result.graph.subjects(RDF.type, PKG.UnresolvedBody))
     assert len(unresolved) == 1
     m4 = next(m for m in result.graph.subjects(RDF.type, PKG.Measure)
@@ -124,7 +125,8 @@ def test_wheel_ships_the_resource_folders(tmp_path):
                    "policykg/_resources/shapes/policykg-shapes.ttl",
                    "policykg/_resources/data/measures.ttl",
                    "policykg/_resources/data/source/zhangye-2021-9.txt",
-                   "policykg/_resources/data/registry/bodies.ttl"):
+                   "policykg/_resources/data/registry/bodies.ttl",
+                   "policykg/_resources/data/divisions/areas.csv"):
         assert needed in names
 
 

@@ -62,3 +62,31 @@ def test_sparql_with_3000_nested_groups_is_refused_not_a_crash(tmp_path):
     f.write_text("SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000, encoding="utf-8")
     r = CliRunner().invoke(main, ["sparql", "-f", str(f)])
     assert r.exit_code == 2 and "nests 3000 levels deep; the limit is 64" in r.output
+
+
+SHANGHAI_FINANCE = """@prefix pkg: <https://w3id.org/policykg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix place: <https://w3id.org/policykg/id/place/> .
+<https://w3id.org/policykg/id/body/shanghai-finance> a pkg:GovernmentBody ;
+    skos:prefLabel "上海市财政局"@zh , "Shanghai Municipal Finance Bureau"@en ;
+    pkg:abbreviation "市财政局"@zh ;
+    pkg:level pkg:ProvincialLevel ; pkg:bodyKind pkg:AdministrativeOrgan ;
+    pkg:jurisdiction place:310000 .
+"""
+
+
+def test_build_with_a_user_registry_and_a_jurisdiction(tmp_path):
+    """--registry adds bodies (validated as registry entries); --jurisdiction must be a place."""
+    from pathlib import Path
+    notice = Path(__file__).parent / "fixtures" / "notices" / "shanghai-2024-road-transport.txt"
+    extra = tmp_path / "shanghai.ttl"
+    extra.write_text(SHANGHAI_FINANCE, encoding="utf-8")
+    out = tmp_path / "o.ttl"
+    runner = CliRunner()
+    r = runner.invoke(main, ["build", "--source", str(notice), "--out", str(out), "--registry", str(extra)])
+    assert r.exit_code == 0, r.output
+    assert "body:shanghai-finance" in out.read_text(encoding="utf-8")
+    bad = runner.invoke(main, ["build", "--source", str(notice), "--out", str(tmp_path / "x.ttl"),
+                               "--jurisdiction", "310100"])
+    assert bad.exit_code == 2 and "unknown jurisdiction '310100'" in bad.output
+    assert not (tmp_path / "x.ttl").exists()

@@ -177,10 +177,10 @@ def test_corpus_fixtures_give_a_graph_or_a_clear_error(registry):
     chengdu = built["chengdu-2023-private-economy"]
     assert (iris.document_titled("成都市进一步促进民营经济发展壮大若干措施"), PKG.dateIssued,
             Literal("2023-09-18", datatype=XSD.date)) in chengdu.graph
-    # a name written without its level prefix resolves under the full name
+    # a name written without its level prefix resolves under the full name, in Shanghai (310000)
     shanghai = built["shanghai-2024-road-transport"]
     m1 = URIRef(f"{BASE}doc/沪府办发-2024-7/measure/1")
-    assert iris.unresolved_body("市规划资源局") in set(shanghai.graph.objects(m1, PKG.supportingBody))
+    assert iris.body_in("310000", "市规划资源局") in set(shanghai.graph.objects(m1, PKG.supportingBody))
     with pytest.raises(ExtractError, match=r"guangdong-2023-consumption.txt:1:1: no title"):
         extract(notices / "guangdong-2023-consumption.txt", registry)
 
@@ -199,4 +199,130 @@ def test_a_notice_titled_by_the_caller_gives_a_graph(registry):
     assert graph.value(d, PKG.dateIssued) == Literal("2023-06-20", datatype=XSD.date)
     assert graph.value(d, PKG.titleSpan) is None                      # the title is not in the text
     assert len(set(graph.subjects(RDF.type, PKG.Measure))) == 12
-    assert any("unknown body «省商务厅»" in w for w in warnings)
+    # 广东省… (the caller's title) → 440000: 省商务厅 is Guangdong's, not Gansu's or Hunan's
+    assert any("unknown bodies kept as unresolved" in w and "«省商务厅» (440000; at " in w for w in warnings)
+
+
+# --- jurisdictions: bodies per place, places in the graph ------------------------------------
+
+def place_iri(code):
+    return URIRef(f"{BASE}place/{code}")
+
+
+def test_the_notice_is_zhangyes_and_its_places_are_in_the_graph(graph):
+    from rdflib.namespace import DCTERMS, RDFS
+    assert graph.value(DOC, DCTERMS.spatial) == place_iri("620700")
+    for code, name, parent in (("620700", "张掖市", "620000"), ("620000", "甘肃省", "100000"),
+                               ("100000", "中华人民共和国", None)):
+        p = place_iri(code)
+        assert (p, RDF.type, PKG.Place) in graph
+        assert graph.value(p, PKG.divisionCode) == Literal(code)
+        assert graph.value(p, RDFS.label) == Literal(name, lang="zh")
+        assert graph.value(p, DCTERMS.isPartOf) == (place_iri(parent) if parent else None)
+    assert graph.value(place_iri("620700"), PKG.divisionLevel) == PKG.MunicipalLevel
+    # only the places the notice's bodies belong to: no county, no other province
+    assert {str(graph.value(p, PKG.divisionCode)) for p in graph.subjects(RDF.type, PKG.Place)} == \
+        {"620700", "620000", "100000"}
+    assert not set(graph.subjects(RDF.type, PKG.UnresolvedBody))
+
+
+NOTICES = __import__("pathlib").Path(__file__).parent / "fixtures" / "notices"
+
+
+def built_fixture(name, registry, **kw):
+    from policykg.pipeline import extract
+    return extract(NOTICES / f"{name}.txt", registry, **kw)
+
+
+def bodies_of(g):
+    """Every body the notice names (what its mentions denote)."""
+    return {o for o in g.objects(None, PKG.denotes) if str(o).startswith(BODY)}
+
+
+def unknown_warnings(result):
+    return [w for w in result.warnings if "kept as unresolved:" in w]
+
+
+def test_shanghai_and_chengdu_bodies_are_their_own(registry):
+    from rdflib.namespace import DCTERMS
+
+    from policykg import iris
+    shanghai = built_fixture("shanghai-2024-road-transport", registry)
+    chengdu = built_fixture("chengdu-2023-private-economy", registry)
+    for result, code, parent in ((shanghai, "310000", "100000"), (chengdu, "510100", "510000")):
+        g = result.graph
+        doc = next(g.subjects(RDF.type, PKG.PolicyDocument))
+        assert g.value(doc, DCTERMS.spatial) == place_iri(code)
+        assert g.value(place_iri(code), DCTERMS.isPartOf) == place_iri(parent)
+        bodies = bodies_of(g)
+        # none of Zhangye's (or Gansu's) bodies: every one is under the notice's own place
+        assert bodies and all(str(b).startswith(f"{BASE}body/{code}/") for b in bodies)
+        for b in bodies:
+            assert (b, RDF.type, PKG.UnresolvedBody) in g
+            assert g.value(b, PKG.jurisdiction) == place_iri(code)
+        # one warning for the notice, naming every unknown body once
+        (warning,) = unknown_warnings(result)
+        assert f"{len(bodies)} unknown bodies kept as unresolved" in warning
+    # the level prefix a list dropped is restored: 市发展改革委、财政局 → 市财政局
+    m1 = URIRef(f"{BASE}doc/沪府办发-2024-7/measure/1")
+    assert iris.body_in("310000", "市财政局") in set(shanghai.graph.objects(m1, PKG.supportingBody))
+    assert "«市财政局» (310000; at 15:22, 34:50)" in unknown_warnings(shanghai)[0]
+    # two cities that both write 市财政局: two bodies
+    assert iris.body_in("510100", "市财政局") in bodies_of(chengdu.graph)
+    assert iris.body_in("310000", "市财政局") != iris.body_in("510100", "市财政局")
+    # typed by the ending of their names
+    g = shanghai.graph
+    assert g.value(iris.body_in("310000", "市大数据中心"), PKG.bodyKind) == PKG.PublicInstitution
+    assert g.value(iris.body_in("310000", "久事集团"), PKG.bodyKind) == PKG.Enterprise
+    assert g.value(iris.body_in("310000", "市交通委（市道运局）"), PKG.bodyKind) == PKG.AdministrativeOrgan
+    assert (iris.body_in("310000", "各区政府"), RDF.type, PKG.CollectiveBody) in g
+    assert chengdu.graph.value(iris.body_in("510100", "市中级人民法院"), PKG.bodyKind) == PKG.JudicialOrgan
+
+
+def test_hunans_provincial_bodies_are_not_gansus(registry):
+    from policykg import iris
+    hunan = built_fixture("hunan-2024-work-points", registry)
+    bodies = bodies_of(hunan.graph)
+    assert iris.body_in("430000", "省发展改革委") in bodies         # Gansu's 省发展改革委 is gansu-drc
+    assert not {b for b in bodies if not str(b).startswith(f"{BASE}body/430000/")}
+    assert len(unknown_warnings(hunan)) == 1
+
+
+def test_a_name_with_its_city_resolves_in_any_notice(registry, tmp_path):
+    text = (NOTICES / "chengdu-2023-private-economy.txt").read_text(encoding="utf-8")
+    assert "人行成都分行营管部、市财政局按职责分工负责" in text
+    src = tmp_path / "chengdu.txt"
+    src.write_text(text.replace("人行成都分行营管部、市财政局按职责分工负责", "人行成都分行营管部、张掖市财政局按职责分工负责"),
+                   encoding="utf-8")
+    from policykg.pipeline import extract
+    g = extract(src, registry).graph
+    assert URIRef(BODY + "zhangye-finance") in bodies_of(g)
+    assert URIRef(f"{BASE}place/620700") in set(g.subjects(RDF.type, PKG.Place))   # its place comes along
+
+
+def test_the_caller_gives_the_jurisdiction(registry):
+    """示例市 is no place: the header gives none, so names resolve against the whole registry
+    (and say so); given Zhangye's code, unknown names are Zhangye's."""
+    import pytest
+
+    from policykg import iris
+    guessed = built_fixture("other-genre", registry)
+    assert any("jurisdiction is unknown" in w for w in guessed.warnings)
+    assert iris.unresolved_body("市数据局") in bodies_of(guessed.graph)
+    given = built_fixture("other-genre", registry, jurisdiction="620700")
+    assert not any("jurisdiction is unknown" in w for w in given.warnings)
+    bodies = bodies_of(given.graph)
+    assert {URIRef(BODY + "zhangye-miit"), URIRef(BODY + "zhangye-finance"),
+            iris.body_in("620700", "市数据局")} <= bodies
+    with pytest.raises(ValueError, match="unknown jurisdiction"):
+        built_fixture("other-genre", registry, jurisdiction="310100")
+
+
+def test_a_notice_of_another_city_validates(registry):
+    from policykg.validate import validate_graph
+    report = validate_graph(built_fixture("chengdu-2023-private-economy", registry).graph)
+    violations = {(f.shape, f.path) for f in report.findings if f.severity == "Violation"}
+    # only what the notice lacks (a document number); bodies, jurisdictions and places conform
+    assert violations == {(None, str(PKG.documentNumber))}
+    assert any(f.shape.endswith("UnresolvedBodyMentionShape") for f in report.findings
+               if f.severity == "Warning" and f.shape)

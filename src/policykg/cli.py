@@ -14,7 +14,7 @@ import click
 from .pipeline import BuildError, BuildResult, atomic_write, build as build_graph, check as check_output
 from . import resources
 from .extract import ExtractError
-from .registry import RegistryError
+from .registry import RegistryError, load_registry
 from .results import FORMATS, render
 from .summary import summarize
 from .validate import InputError, validate_file
@@ -53,9 +53,32 @@ out_option = click.option("--out", type=click.Path(dir_okay=False, path_type=Pat
                           help="Turtle output (default: data/measures.ttl).")
 
 
-def _build(source: Path | None, out: Path | None, validate: bool) -> BuildResult:
+jurisdiction_option = click.option(
+    "--jurisdiction", metavar="CODE",
+    help="GB/T 2260 code of the notice's division (e.g. 310000); default: read from its header.")
+registry_option = click.option(
+    "--registry", "extra", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="More registry bodies (Turtle, like data/registry/bodies.ttl); repeatable.")
+
+
+def _registry(extra: tuple[Path, ...]):
     try:
-        return build_graph(source, out, validate=validate)
+        return load_registry(extra=list(extra)) if extra else None
+    except (RegistryError, ValueError, SyntaxError) as e:
+        fail(str(e))
+    except FileNotFoundError as e:
+        fail(f"{e.filename}: no such file")
+
+
+def _build(source: Path | None, out: Path | None, validate: bool, jurisdiction: str | None = None,
+           extra: tuple[Path, ...] = ()) -> BuildResult:
+    registry = _registry(extra)
+    try:
+        return build_graph(source, out, validate=validate, registry=registry, jurisdiction=jurisdiction)
+    except ValueError as e:
+        if "jurisdiction" not in str(e):
+            raise
+        fail(str(e))
     except (ExtractError, RegistryError, InputError) as e:
         fail(str(e))
     except FileNotFoundError as e:
@@ -70,19 +93,22 @@ def _build(source: Path | None, out: Path | None, validate: bool) -> BuildResult
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 if the output file differs from a fresh build.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL gate (not for publishing).")
-def build(source: Path | None, out: Path | None, check: bool, no_validate: bool) -> None:
+@jurisdiction_option
+@registry_option
+def build(source: Path | None, out: Path | None, check: bool, no_validate: bool,
+          jurisdiction: str | None, extra: tuple[Path, ...]) -> None:
     """Extract the graph from a notice and write it as sorted Turtle."""
     if check:
         try:
-            same, result = check_output(source, out)
-        except (ExtractError, RegistryError) as e:
+            same, result = check_output(source, out, registry=_registry(extra), jurisdiction=jurisdiction)
+        except (ExtractError, RegistryError, ValueError) as e:
             fail(str(e))
         target = out or resources.default_output()
         if not same:
             fail(f"{target} is stale: run `policykg build` and commit the result", EXIT_INVALID)
         click.echo(f"{target} is up to date")
         return
-    result = _build(source, out, not no_validate)
+    result = _build(source, out, not no_validate, jurisdiction, extra)
     print_warnings(result.warnings)
     print_summary(summarize(result.graph), result.written)
 

@@ -7,12 +7,13 @@ client can check `source[oa:start:oa:end] == oa:exact`.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from . import iris
+from . import iris, places
 from .extract.errors import locate
 from .extract.records import BodyList, Citation, ConceptMention, Document, Measure, Part, Span
 from .iris import OA, PKG
@@ -22,6 +23,12 @@ ROLE_PROPERTY = {
     "responsible": PKG.responsibleBody, "lead": PKG.leadBody,
     "supporting": PKG.supportingBody, "implementing": PKG.implementingBody,
 }
+
+
+PLACE_LEVEL = {"national": PKG.NationalLevel, "province": PKG.ProvincialLevel,
+               "city": PKG.MunicipalLevel, "county": PKG.CountyLevel}
+# a name for several bodies at once: 各区政府, 市政府各委、办、局, 省直有关单位
+COLLECTIVE_NAME = re.compile(r"各|有关(?:单位|部门)$|成员单位$")
 
 
 def zh(text: str) -> Literal:
@@ -38,8 +45,12 @@ class GraphBuilder:
     registry: Registry
     source_text: str
     source_path: str                      # as recorded in the data, relative
+    jurisdiction: str | None = None       # GB/T 2260 code of the notice's division
     graph: Graph = field(default_factory=Graph)
     warnings: list[str] = field(default_factory=list)
+    # bodies the registry lacks: IRI → (name, [(line, column), …]), reported once
+    unknown: dict[URIRef, tuple[str, list[tuple[int, int]]]] = field(default_factory=dict)
+    places_used: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for prefix, ns in iris.PREFIXES.items():
@@ -86,17 +97,64 @@ class GraphBuilder:
 
     # --- resolution ----------------------------------------------------------
     def body(self, name: str, sp: Span) -> URIRef:
-        iri = self.registry.resolve_body(name)
+        iri = self.registry.resolve_body(name, self.jurisdiction)
         if iri is not None:
+            code = self.registry.jurisdiction_of(iri)
+            if code is not None:
+                self.places_used.add(code)
             return iri
         line, col = locate(self.source_text, sp.start)
-        self.warnings.append(f"{self.doc.source_name}:{line}:{col}: warning: unknown body «{name}»; "
-                             f"kept as an unresolved body")
-        iri = iris.unresolved_body(name)
+        code = self.unknown_jurisdiction(name)
+        iri = iris.body_in(code, name) if code is not None else iris.unresolved_body(name)
+        self.unknown.setdefault(iri, (name, []))[1].append((line, col))
         self.add(iri, RDF.type, PKG.UnresolvedBody)
+        if COLLECTIVE_NAME.search(name):
+            self.add(iri, RDF.type, PKG.CollectiveBody)
         self.add(iri, RDFS.label, zh(name))
-        self.add(iri, RDFS.label, en(f"unresolved body: {name}"))
+        self.add(iri, RDFS.label, en(f"unresolved body: {name}" + (f" ({code})" if code else "")))
+        kind = self.registry.kind_of(name)
+        if kind is not None:
+            self.add(iri, PKG.bodyKind, kind)
+        if code is not None:
+            self.add(iri, PKG.jurisdiction, iris.place(code))
+            self.places_used.add(code)
         return iri
+
+    def unknown_jurisdiction(self, name: str) -> str | None:
+        """The division of a body the registry lacks: the place its name names
+        (张掖市统计处), else the level its prefix says (省… the notice's province,
+        市… its city, or the municipality itself: a Shanghai notice's 市… is
+        310000), else the notice's own; None when the notice's is unknown."""
+        named = places.jurisdiction_of(name)
+        if named is not None:
+            return named
+        if self.jurisdiction is None:
+            return None
+        chain = [places.place(c) for c in places.lineage(self.jurisdiction)]
+        want = "province" if name.startswith("省") else \
+            "city" if name.startswith("市") and not name.startswith("市场") else None
+        if want == "city":
+            # 北京市, 上海市, 天津市, 重庆市: province-level cities
+            found = next((p for p in chain if p.level == "city"
+                          or (p.level == "province" and p.name.endswith("市"))), None)
+            return found.code if found else self.jurisdiction
+        if want == "province":
+            found = next((p for p in chain if p.level == "province"), None)
+            return found.code if found else self.jurisdiction
+        return self.jurisdiction
+
+    def report_unknown(self) -> None:
+        """One warning for the notice, naming every body the registry lacks."""
+        if not self.unknown:
+            return
+        items = []
+        for iri, (name, where) in self.unknown.items():
+            code = str(iri).removeprefix(iris.BASE + "body/").split("/")[0]
+            at = ", ".join(f"{line}:{col}" for line, col in where)
+            items.append(f"«{name}» ({code if code != 'unresolved' else 'no jurisdiction'}; at {at})")
+        n = len(items)
+        self.warnings.append(f"{self.doc.source_name}: warning: {n} unknown bod{'y' if n == 1 else 'ies'} "
+                             f"kept as unresolved: " + "; ".join(items))
 
     def legal(self, c: Citation) -> URIRef:
         iri = self.registry.resolve_document(c.title, self.doc.header.date)
@@ -171,7 +229,7 @@ class GraphBuilder:
             self.mention(d, "implements", k, c.span, higher, PKG.implements, sentence=c.sentence)
             issuers = self.doc.preamble.implements_issuers
             for b in issuers.bodies if issuers and k == 1 else ():
-                body = self.body(b.name, b.span)
+                body = self.body(b.full, b.span)
                 self.add(higher, PKG.issuedBy, body)
                 self.mention(d, "implements-issuer", b.position, b.span, body, PKG.issuedBy, b.position)
         for part in self.doc.parts:
@@ -182,6 +240,13 @@ class GraphBuilder:
             self.add(p, PKG.textSpan, self.span(Span.of(self.source_text, part.heading.start, end.end)))
             for m in part.measures:
                 self.add(p, PKG.hasPart, self.measure(m, p))
+        if self.jurisdiction is not None:
+            self.add(d, DCTERMS.spatial, iris.place(self.jurisdiction))
+            self.places_used.add(self.jurisdiction)
+        for code in sorted(self.places_used):
+            for t in place_triples(code):
+                self.graph.add(t)
+        self.report_unknown()
         return g
 
     def subdivision(self, node: URIRef, cls: URIRef, parent: URIRef, record: Part | Measure,
@@ -257,11 +322,61 @@ class GraphBuilder:
             self.mention(mi, kind, concept.rsplit("/", 1)[-1], c.span, concept, prop)
 
 
+def place_triples(code: str):
+    """A place (pkg:Place) and its parents up to the country: code, level, name, parent."""
+    for c in places.lineage(code):
+        p = places.place(c)
+        node = iris.place(c)
+        yield node, RDF.type, PKG.Place
+        yield node, PKG.divisionCode, Literal(p.code)
+        yield node, PKG.divisionLevel, PLACE_LEVEL[p.level]
+        yield node, RDFS.label, zh(p.name)
+        if p.parent is not None:
+            yield node, DCTERMS.isPartOf, iris.place(p.parent)
+
+
+def places_of(graph: Graph) -> Graph:
+    """The places the bodies of `graph` (e.g. the registries) have as jurisdiction."""
+    out = Graph()
+    for o in set(graph.objects(None, PKG.jurisdiction)):
+        code = str(o).removeprefix(iris.BASE + "place/")
+        if places.place(code) is not None and places.place(code).code == code:
+            for t in place_triples(code):
+                out.add(t)
+    return out
+
+
+def notice_jurisdiction(doc: Document) -> str | None:
+    """The division a notice belongs to, from its header: issuer, notice title, title."""
+    h = doc.header
+    for text in (h.issuer, h.notice_title, h.title):
+        code = places.jurisdiction_of(text)
+        if code is not None:
+            return code
+    return None
+
+
 def to_graph(doc: Document, registry: Registry, source_text: str, source_path: str,
              jurisdiction: str | None = None) -> tuple[Graph, list[str]]:
     """The RDF graph of one parsed notice, and the warnings raised while resolving.
 
-    `jurisdiction` (a GB/T 2260 code, or None: the shipped registry's) is not used yet.
+    `jurisdiction` (a GB/T 2260 code) says whose bodies the notice's short
+    names are (市财政局 in a Zhangye notice is 张掖市财政局). None: derived
+    from the header (issuer, notice title, title); if that names no place, names
+    resolve against the whole registry, as for a single notice, with a warning.
     """
-    builder = GraphBuilder(doc, registry, source_text, source_path)
+    warnings: list[str] = []
+    if jurisdiction is not None:
+        p = places.place(jurisdiction)
+        if p is None:
+            raise ValueError(f"unknown jurisdiction {jurisdiction!r}: not a GB/T 2260 code of the division list")
+        jurisdiction = p.code
+    else:
+        jurisdiction = notice_jurisdiction(doc)
+        if jurisdiction is None:
+            warnings.append(f"{doc.source_name}: warning: the header names no place, so the notice's "
+                            f"jurisdiction is unknown; short names such as 市财政局 resolve against the "
+                            f"whole registry (give jurisdiction= a GB/T 2260 code)")
+    builder = GraphBuilder(doc, registry, source_text, source_path, jurisdiction)
+    builder.warnings[:0] = warnings
     return builder.build(), builder.warnings

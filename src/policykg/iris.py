@@ -13,7 +13,11 @@ the same across rebuilds and read well:
     id/doc/{series}-{year}-{serial}/source            the source file
     id/body/{slug}, id/legal/{slug}                   registry entries
     id/instrument/{slug}, id/group/{slug}, id/platform/{slug}  vocabulary concepts
+    id/body/{code}/{name}                             a body the registry lacks, under its
+                                                      jurisdiction's GB/T 2260 code (id/body/310000/市财政局)
     id/body/unresolved/{name}, id/legal/unresolved/{title}  names the registries lack
+                                                      (a body: when the notice's jurisdiction is unknown)
+    id/place/{code}                                   an administrative division (id/place/620700)
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ PREFIXES = {
     "dct": DCTERMS, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
     "body": Namespace(BASE + "body/"), "legal": Namespace(BASE + "legal/"),
     "ins": Namespace(BASE + "instrument/"), "grp": Namespace(BASE + "group/"),
-    "plt": Namespace(BASE + "platform/"), "sch": Namespace(BASE + "scheme/"), "series": Namespace(BASE + "series/"),
+    "plt": Namespace(BASE + "platform/"), "place": Namespace(BASE + "place/"), "sch": Namespace(BASE + "scheme/"), "series": Namespace(BASE + "series/"),
 }
 
 
@@ -73,6 +77,15 @@ def source(doc: URIRef) -> URIRef:
 
 def unresolved_body(name: str) -> URIRef:
     return ID["body/unresolved/" + quote(name, safe="")]
+
+
+def body_in(code: str, name: str) -> URIRef:
+    """A body the registry does not know, under the division it belongs to."""
+    return ID[f"body/{code}/" + quote(name, safe="")]
+
+
+def place(code: str) -> URIRef:
+    return ID[f"place/{code}"]
 
 
 def unresolved_document(title: str) -> URIRef:

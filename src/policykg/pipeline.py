@@ -122,12 +122,17 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def build(source: Path | None = None, out: Path | None = None, *, validate: bool = True,
-          registry: Registry | None = None) -> BuildResult:
+          registry: Registry | None = None, jurisdiction: str | None = None) -> BuildResult:
     """Extract, validate and write the graph. Raises BuildError or ExtractError."""
-    result = extract(source, registry)
+    result = extract(source, registry, jurisdiction=jurisdiction)
     if validate:
+        from .graph import places_of
         from .validate import validate_graph
-        report = result.report = validate_graph(result.graph + result.laws + result.basis)
+        data = result.graph + result.laws + result.basis
+        if registry is not None and len(registry.extra):
+            # the user's registry files are context like the shipped ones
+            data += registry.extra + places_of(registry.extra)
+        report = result.report = validate_graph(data)
         if not report.conforms:
             raise BuildError("the extracted graph does not conform to the shapes; "
                              "nothing was written:\n" + report.text())
@@ -140,9 +145,10 @@ def build(source: Path | None = None, out: Path | None = None, *, validate: bool
     return result
 
 
-def check(source: Path | None = None, out: Path | None = None) -> tuple[bool, BuildResult]:
+def check(source: Path | None = None, out: Path | None = None, *, registry: Registry | None = None,
+          jurisdiction: str | None = None) -> tuple[bool, BuildResult]:
     """Whether the committed data file equals a fresh build, byte for byte."""
-    result = extract(source)
+    result = extract(source, registry, jurisdiction=jurisdiction)
     out = Path(out) if out is not None else resources.default_output()
     outputs = [(out, result.turtle), (out.with_name(LAWS_OUTPUT[1]), to_turtle(result.laws)),
                (out.with_name(BASIS_OUTPUT[1]), to_turtle(result.basis))]

@@ -191,10 +191,13 @@ def ontology_graph() -> Graph:
 @lru_cache(maxsize=1)
 def context_graph() -> Graph:
     """Vocabularies and registries the data points into (cached: do not modify)."""
+    from .graph import places_of
     g = Graph()
     for f in resources.ontology_files() + resources.registry_files():
         if f.name != "policykg.ttl":
             g.parse(f, format="turtle")
+    # the places the registry's bodies belong to (pkg:jurisdiction), as the data has them
+    g += places_of(g)
     return g
 
 
