@@ -46,6 +46,7 @@ def test_the_shipped_notice_is_always_in_the_corpus(tmp_path):
     assert (shipped.title, shipped.number, shipped.date, shipped.measures, shipped.bodies) == (
         "关于进一步健全支持中小企业发展制度的若干措施", "张促中民办发〔2021〕9号", "2021-07-01", 35, 27)
     assert shipped.issuer == "张掖市促进中小企业和民营经济发展工作领导小组办公室" and shipped.shipped
+    assert shipped.jurisdiction == "620700"                      # read from its graph's dct:spatial
     with pytest.raises(CorpusError, match="always in the corpus"):
         Corpus(tmp_path).remove(SHIPPED_ID)
 
@@ -60,6 +61,7 @@ def test_ingest_copies_the_source_byte_for_byte_and_lists_what_the_text_says(fil
     assert any("no document number" in w for w in hunan.warnings)
     shanghai = entries["shanghai-2024-road-transport"]
     assert (shanghai.number, shanghai.date, shanghai.measures) == ("沪府办发〔2024〕7号", "2024-04-12", 12)
+    assert (shanghai.jurisdiction, hunan.jurisdiction) == ("310000", "430000")
     for entry, source in ((hunan, HUNAN), (shanghai, SHANGHAI)):
         assert (filled / entry.id / "source.txt").read_bytes() == source.read_bytes()
         assert entry.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()

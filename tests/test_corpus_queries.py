@@ -51,9 +51,22 @@ def test_instruments_compare_notices(store):
 
 
 def test_a_body_across_documents_keeps_the_zhangye_answer(store):
-    rows = run_saved_query(store, "body-across-documents", {"department": "市财政局"}).dicts()
-    zhangye = next(r for r in rows if r["document"].value == ZHANGYE)
-    assert zhangye["measures"].value == "17"
+    rows = run_saved_query(store, "body-across-documents", {"department": "张掖市财政局"}).dicts()
+    by_document = {r["title"].value: r["measures"].value for r in rows}
+    assert by_document["关于进一步健全支持中小企业发展制度的若干措施"] == "17"
+    # Shanghai's and Chengdu's 市财政局 are their own; (the other-genre notice's fictional 示例市 is no
+    # place, so its short names still resolve against the whole registry)
+    assert not {"上海市促进道路运输业高质量发展行动方案", "成都市进一步促进民营经济发展壮大若干措施"} & set(by_document)
+
+
+def test_a_short_name_two_cities_share_is_two_bodies(store):
+    """市财政局 of Shanghai and of Chengdu are not Zhangye's: asking by the short name says so."""
+    from policykg.queries import ParameterError
+    with pytest.raises(ParameterError, match="«市财政局» names 3 bodies of different places") as e:
+        run_saved_query(store, "body-across-documents", {"department": "市财政局"})
+    shanghai = next(i for i in str(e.value).split(": ", 2)[2].split(", ") if "/310000/" in i)
+    rows = run_saved_query(store, "body-across-documents", {"department": shanghai}).dicts()
+    assert [r["title"].value for r in rows] == ["上海市促进道路运输业高质量发展行动方案"]
 
 
 def test_the_zhangye_answers_do_not_change_in_a_corpus(store):

@@ -159,7 +159,7 @@ class Corpus:
                              "the corpus is unchanged:\n" + report.text())
         turtle = to_turtle(result.graph)
         entry = Entry(id=id, **describe(turtle), warnings=result.warnings + report.warning_lines(),
-                      sha256=digest, jurisdiction=jurisdiction)
+                      sha256=digest)
         self._write(entry, data, turtle, to_turtle(result.basis), replace=existing is not None)
         return Ingested(entry, changed=True)
 
@@ -226,10 +226,11 @@ def _document_id(graph) -> str | None:
 
 
 DESCRIBE = """
-SELECT ?title ?number (SAMPLE(?issuer) AS ?by_name) ?date (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?b) AS ?bodies) WHERE {
+SELECT ?title ?number (SAMPLE(?issuer) AS ?by_name) ?date (SAMPLE(?code) AS ?place) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?b) AS ?bodies) WHERE {
   ?doc a pkg:PolicyDocument ; pkg:title ?title .
   OPTIONAL { ?doc pkg:documentNumber ?number }
   OPTIONAL { ?doc pkg:dateIssued ?date }
+  OPTIONAL { ?doc dct:spatial/pkg:divisionCode ?code }
   OPTIONAL { ?doc pkg:issuedBy ?by . ?by skos:prefLabel|rdfs:label ?issuer FILTER(lang(?issuer) = "zh") }
   OPTIONAL { ?m pkg:inDocument ?doc ; a pkg:Measure . OPTIONAL { ?m pkg:responsibleBody ?b } }
 } GROUP BY ?title ?number ?date"""
@@ -249,14 +250,15 @@ def describe(turtle: str) -> dict:
     def value(key: str) -> str | None:
         return row[key].value if key in row else None
     return {"title": value("title"), "number": value("number"), "issuer": value("by_name"),
-            "date": value("date"), "measures": int(value("measures")), "bodies": int(value("bodies"))}
+            "date": value("date"), "measures": int(value("measures")), "bodies": int(value("bodies")),
+            "jurisdiction": value("place")}
 
 
 @lru_cache(maxsize=2)
 def _shipped(graph_file: Path, mtime: float) -> Entry:
     source = resources.default_source()
     return Entry(id=SHIPPED_ID, **describe(graph_file.read_text(encoding="utf-8")),
-                 sha256=_sha256(source.read_bytes()), jurisdiction="620700", shipped=True)
+                 sha256=_sha256(source.read_bytes()), shipped=True)
 
 
 def shipped_entry() -> Entry:

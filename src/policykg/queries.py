@@ -300,6 +300,10 @@ def _body(store, param, raw, where) -> Term:
     found = sorted(index.bodies.get(raw, ()))
     if len(found) == 1:
         return Term.iri(found[0])
+    if found:
+        # 市财政局 of Zhangye, of Shanghai, of Chengdu …: a short name is each city's own
+        raise ParameterError(f"{where}: «{raw}» names {len(found)} bodies of different places; give the full "
+                             f"name (e.g. with the city) or an IRI: {', '.join(found[:10])}", param.name)
     near = sorted({i for name, iris in index.bodies.items() if raw in name for i in iris})[:8]
     hint = f"; bodies whose names contain it: {', '.join(near)}" if near else ""
     raise ParameterError(f"{where}: no body is called «{raw}»{hint}", param.name)
