@@ -1,4 +1,6 @@
 """The CLI's input paths for ad-hoc queries."""
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from policykg.cli import main
@@ -64,15 +66,7 @@ def test_sparql_with_3000_nested_groups_is_refused_not_a_crash(tmp_path):
     assert r.exit_code == 2 and "nests 3000 levels deep; the limit is 64" in r.output
 
 
-SHANGHAI_FINANCE = """@prefix pkg: <https://w3id.org/policykg/ontology#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix place: <https://w3id.org/policykg/id/place/> .
-<https://w3id.org/policykg/id/body/shanghai-finance> a pkg:GovernmentBody ;
-    skos:prefLabel "上海市财政局"@zh , "Shanghai Municipal Finance Bureau"@en ;
-    pkg:abbreviation "市财政局"@zh ;
-    pkg:level pkg:ProvincialLevel ; pkg:bodyKind pkg:AdministrativeOrgan ;
-    pkg:jurisdiction place:310000 .
-"""
+SHANGHAI_FINANCE = (Path(__file__).parent / "fixtures" / "registry" / "shanghai-bodies.ttl").read_text(encoding="utf-8")
 
 
 def test_build_with_a_user_registry_and_a_jurisdiction(tmp_path):

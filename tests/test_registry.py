@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from rdflib import URIRef
 
@@ -83,15 +85,7 @@ def test_without_a_jurisdiction_a_name_means_its_only_body(registry):
     assert registry.resolve_body("市财政局") == body("zhangye-finance")
 
 
-SHANGHAI_BODIES = """@prefix pkg: <https://w3id.org/policykg/ontology#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix place: <https://w3id.org/policykg/id/place/> .
-<https://w3id.org/policykg/id/body/shanghai-finance> a pkg:GovernmentBody ;
-    skos:prefLabel "上海市财政局"@zh , "Shanghai Municipal Finance Bureau"@en ;
-    pkg:abbreviation "市财政局"@zh ;
-    pkg:level pkg:ProvincialLevel ; pkg:bodyKind pkg:AdministrativeOrgan ;
-    pkg:jurisdiction place:310000 .
-"""
+SHANGHAI_BODIES = (Path(__file__).parent / "fixtures" / "registry" / "shanghai-bodies.ttl").read_text(encoding="utf-8")
 
 
 def test_a_user_file_extends_the_registry(tmp_path):
