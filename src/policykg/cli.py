@@ -260,8 +260,9 @@ def _ad_hoc_store():
     from .store import default_files
     from .corpus import Corpus
     corpus = Corpus()
+    files, graphs = default_files(corpus), corpus.named_graphs()
     try:
-        return IsolatedStore(default_files(corpus), workers=1, graphs=corpus.named_graphs())
+        return IsolatedStore(files, workers=1, graphs=graphs, path=corpus.store_path(files, graphs))
     except RuntimeError as e:
         fail(str(e))
 

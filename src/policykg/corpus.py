@@ -38,6 +38,8 @@ SHIPPED_ID = "zczmbf-2021-9"
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _PENDING, _ASIDE = ".new-", ".old-"
+STORE_FORMAT = "1"            # bump when what a built store holds changes
+READY = "READY"
 
 
 class CorpusError(Exception):
@@ -119,6 +121,46 @@ class Corpus:
         named = {shipped: GRAPH_BASE + SHIPPED_ID, shipped.with_name("legal-basis.ttl"): GRAPH_BASE + SHIPPED_ID}
         named.update({path: graph for graph, path in self.graph_files()})
         return named
+
+    def store_path(self, files: list[Path], graphs: dict[Path, str]) -> Path | None:
+        """An on-disk store of these files, built once per state of the corpus; None where the
+        corpus folder cannot be written (the caller then loads the files into memory).
+
+        A server then starts by opening it, not by parsing every notice's Turtle again, and
+        its query workers share it instead of each holding a copy. The store is named by a
+        digest of the files it holds (path, size, modification time) and of the policykg
+        version, so an ingest, a removal or an upgrade leads to a new one; older ones go.
+        """
+        from importlib.metadata import version
+        from .store import EmbeddedStore
+        state = [version("policykg"), STORE_FORMAT] + [
+            f"{f}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}\t{graphs.get(f, '')}" for f in map(Path, files)]
+        key = hashlib.sha256("\n".join(state).encode()).hexdigest()[:20]
+        stores = self.folder / ".store"
+        target = stores / key
+        if (target / READY).is_file():
+            return target
+        try:
+            stores.mkdir(parents=True, exist_ok=True)
+            building = Path(tempfile.mkdtemp(prefix=".build-", dir=stores))
+        except OSError:
+            return None
+        try:
+            EmbeddedStore(files, graphs, path=building, build=True)
+            import gc
+            gc.collect()                 # the RocksDB lock goes with the object
+            (building / READY).write_text(key + "\n", encoding="utf-8")
+            try:
+                os.replace(building, target)
+            except OSError:              # another process built the same store first
+                shutil.rmtree(building, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        for old in stores.iterdir():
+            if old.name != target.name and not old.name.startswith(".build-"):
+                shutil.rmtree(old, ignore_errors=True)
+        return target
 
     # --- changing ------------------------------------------------------------------
     def ingest(self, path: Path, *, id: str | None = None, jurisdiction: str | None = None,

@@ -31,7 +31,8 @@ from .results import ResultSet, Term
 from .store import Triples, EmbeddedStore, QueryAborted, QueryBusy, QueryError, QueryRefused, QueryTimeout, Store
 
 
-def _child(conn, files: list[str], memory_mb: int | None, graphs: dict | None = None) -> None:
+def _child(conn, files: list[str], memory_mb: int | None, graphs: dict | None = None,
+           path: str | None = None) -> None:
     from .guard import GuardedStore
     from .sandbox import forbid_network
     # first of all: nothing this process runs may reach the network
@@ -41,7 +42,8 @@ def _child(conn, files: list[str], memory_mb: int | None, graphs: dict | None = 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        store = GuardedStore(EmbeddedStore([Path(f) for f in files], graphs), sandboxed=no_wall is None)
+        store = GuardedStore(EmbeddedStore([Path(f) for f in files], graphs, path=path and Path(path)),
+                             sandboxed=no_wall is None)
     except MemoryError:
         conn.send(("failed", f"the store does not fit in the worker memory limit of {memory_mb} MB"))
         return
@@ -88,9 +90,9 @@ class _Worker:
     """One child process and the pipe to it."""
 
     def __init__(self, context, files: list[str], memory_mb: int | None, start_timeout: float,
-                 graphs: dict | None = None):
+                 graphs: dict | None = None, path: str | None = None):
         self.conn, child_conn = context.Pipe()
-        self.proc = context.Process(target=_child, args=(child_conn, files, memory_mb, graphs), daemon=True)
+        self.proc = context.Process(target=_child, args=(child_conn, files, memory_mb, graphs, path), daemon=True)
         self.proc.start()
         child_conn.close()
         try:
@@ -132,11 +134,15 @@ class _Worker:
 
 class IsolatedStore(Store):
     def __init__(self, files: Iterable[Path], workers: int = 2, memory_mb: int | None = None,
-                 queue_wait: float | None = None, start_timeout: float = 60.0, graphs: dict | None = None):
+                 queue_wait: float | None = None, start_timeout: float = 60.0, graphs: dict | None = None,
+                 path: Path | None = None):
+        """`path`: an on-disk store the workers open read-only (see `EmbeddedStore`), instead of
+        each loading the files into memory."""
         if workers < 1:
             raise ValueError("an isolated store needs at least one worker")
         self.files = [str(f) for f in files]
         self.graphs = {Path(k): v for k, v in (graphs or {}).items()}
+        self.path = str(path) if path is not None else None
         self.workers, self.memory_mb, self.start_timeout = workers, memory_mb, start_timeout
         self.queue_wait = queue_wait
         self._context = multiprocessing.get_context("spawn")
@@ -148,7 +154,7 @@ class IsolatedStore(Store):
             self._slots.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.files, self.memory_mb, self.start_timeout, self.graphs)
+        worker = _Worker(self._context, self.files, self.memory_mb, self.start_timeout, self.graphs, self.path)
         self._all.add(worker)
         self.wall_missing = worker.wall_missing
         return worker

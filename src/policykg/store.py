@@ -261,18 +261,25 @@ def term_converter(ox):
 class EmbeddedStore(Store):
     """pyoxigraph in memory, loaded with the ontology, vocabularies, registries and data."""
 
-    def __init__(self, files: Iterable[Path] | None = None, graphs: Mapping[Path, str] | None = None):
+    def __init__(self, files: Iterable[Path] | None = None, graphs: Mapping[Path, str] | None = None, *,
+                 path: Path | None = None, build: bool = False):
         """`graphs` names the notice a file holds: it is loaded into the default graph, which
-        every saved query reads, and into that notice's named graph as well."""
+        every saved query reads, and into that notice's named graph as well.
+
+        With `path`, the store is on disk: built there from the files when `build`, else opened
+        read-only as a build left it (see `policykg.corpus.Corpus.store_path`)."""
         import pyoxigraph as ox
         self._ox = ox
         self._term = term_converter(ox)
         self._variables = TextMemo()
-        self.store = ox.Store()
         self.files = list(files) if files is not None else default_files()
         graphs = {Path(k): v for k, v in (graphs or {}).items()}
         self.graphs = graphs
         self._views: dict[tuple[str, ...], NoticeView] = {}
+        if path is not None and not build:
+            self.store = ox.Store.read_only(str(path))
+            return
+        self.store = ox.Store(str(path)) if path is not None else ox.Store()
         for f in self.files:
             fmt = ox.RdfFormat.from_extension(Path(f).suffix[1:])
             try:
@@ -287,6 +294,8 @@ class EmbeddedStore(Store):
             # notices implementing notices of the same corpus: their measures' candidates (chains.py)
             from .chains import add_correspondences
             add_correspondences(self)
+        if path is not None:
+            self.store.flush()
 
     def __len__(self) -> int:
         return len(self.store)
@@ -496,9 +505,11 @@ def default_files(corpus=None) -> list[Path]:
 
 
 def open_store(endpoint: str | None = None, files: Iterable[Path] | None = None, corpus=None) -> Store:
-    """The embedded store over the shipped files (and a corpus), or a remote endpoint."""
+    """The embedded store over the shipped files (and a corpus, on disk), or a remote endpoint."""
     if endpoint:
         return RemoteStore(endpoint)
     if corpus is None:
         return EmbeddedStore(files)
-    return EmbeddedStore(files if files is not None else default_files(corpus), corpus.named_graphs())
+    files = list(files) if files is not None else default_files(corpus)
+    graphs = corpus.named_graphs()
+    return EmbeddedStore(files, graphs, path=corpus.store_path(files, graphs))

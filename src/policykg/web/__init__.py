@@ -78,21 +78,22 @@ def create_app(test_config: dict | None = None) -> Flask:
         parts = urlsplit(public_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(f"PUBLIC_URL must be an http(s) URL such as https://kg.example.org/, not {public_url!r}")
-    graphs = {}
+    graphs, path = {}, None
     if app.config["POLICYKG_FILES"]:
         files = [Path(f) for f in app.config["POLICYKG_FILES"]]
     else:
         from ..corpus import Corpus
         corpus = Corpus(app.config["CORPUS"])
         files, graphs = default_files(corpus), corpus.named_graphs()
-    store = EmbeddedStore(files, graphs)
+        path = corpus.store_path(files, graphs)        # built once per state of the corpus
+    store = EmbeddedStore(files, graphs, path=path)
     # queries from anyone are checked before they run (guard) and, isolated, run where no socket opens
     sparql_store = GuardedStore(store)
     if app.config["SPARQL_ISOLATE"]:
         from ..isolated import IsolatedStore
         memory = int(app.config["SPARQL_WORKER_MEMORY"]) or None
         try:
-            sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]), memory_mb=memory, graphs=graphs,
+            sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]), memory_mb=memory, graphs=graphs, path=path,
                                          queue_wait=float(app.config["SPARQL_QUEUE_WAIT"]))
         except RuntimeError as e:
             hint = "; raise SPARQL_WORKER_MEMORY (or POLICYKG_SPARQL_WORKER_MEMORY) for this dataset" if memory else ""
