@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from .pipeline import BuildError, BuildResult, atomic_write, build as build_graph, check as check_output
+from .pipeline import (BuildError, BuildResult, OutputError, atomic_write, build as build_graph,
+                       check as check_output, check_out_name, output_paths, prepare_outputs, recover)
 from . import resources
 from .extract import ExtractError
 from .registry import RegistryError
@@ -33,9 +34,9 @@ def print_warnings(warnings: list[str]) -> None:
         click.echo(w, err=True)
 
 
-def print_summary(counts: dict[str, int], out: Path | None) -> None:
-    if out is not None:
-        click.echo(f"wrote {out}")
+def print_summary(counts: dict[str, int], written: list[Path]) -> None:
+    for path in written:
+        click.echo(f"wrote {path}")
     width = max(len(k) for k in counts)
     for key, value in counts.items():
         click.echo(f"  {key.replace('_', ' '):<{width}}  {value}")
@@ -50,18 +51,23 @@ def main() -> None:
 source_option = click.option("--source", type=click.Path(dir_okay=False, path_type=Path),
                              help="Notice text (default: the shipped data/source/zhangye-2021-9.txt).")
 out_option = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-                          help="Turtle output (default: data/measures.ttl).")
+                          help="Turtle output (default: data/measures.ttl); laws.ttl and "
+                               "legal-basis.ttl are written beside it.")
 
 
 def _build(source: Path | None, out: Path | None, validate: bool) -> BuildResult:
     try:
+        # refuse a bad OUT before the 10 s of work, and finish what a killed build began
+        print_warnings(prepare_outputs(source, out))
         return build_graph(source, out, validate=validate)
-    except (ExtractError, RegistryError, InputError) as e:
+    except (ExtractError, RegistryError, InputError, OutputError) as e:
         fail(str(e))
     except FileNotFoundError as e:
         fail(f"{e.filename}: no such file")
     except BuildError as e:
         fail(str(e), EXIT_INVALID)
+    except OSError as e:                      # e.g. the disk filled while writing
+        fail(f"{e.filename or out}: cannot write: {e.strerror or e}; the previous files are unchanged")
 
 
 @main.command()
@@ -71,20 +77,28 @@ def _build(source: Path | None, out: Path | None, validate: bool) -> BuildResult
               help="Write nothing; exit 1 if the output file differs from a fresh build.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL gate (not for publishing).")
 def build(source: Path | None, out: Path | None, check: bool, no_validate: bool) -> None:
-    """Extract the graph from a notice and write it as sorted Turtle."""
+    """Extract the graph from a notice and write it as sorted Turtle.
+
+    Writes OUT and, beside it, laws.ttl and legal-basis.ttl, replaced together;
+    refuses (exit 2) an OUT that would overwrite an input or a companion.
+    """
     if check:
-        try:
-            same, result = check_output(source, out)
-        except (ExtractError, RegistryError) as e:
-            fail(str(e))
         target = out or resources.default_output()
+        try:
+            check_out_name(target)
+            print_warnings(recover(target.parent, [o.name for o in output_paths(target)]))
+            same, result = check_output(source, out)
+        except (ExtractError, RegistryError, OutputError) as e:
+            fail(str(e))
+        except FileNotFoundError as e:
+            fail(f"{e.filename}: no such file")
         if not same:
             fail(f"{target} is stale: run `policykg build` and commit the result", EXIT_INVALID)
         click.echo(f"{target} is up to date")
         return
     result = _build(source, out, not no_validate)
     print_warnings(result.warnings)
-    print_summary(summarize(result.graph), result.written)
+    print_summary(summarize(result.graph), result.written_files)
 
 
 @main.command()
@@ -269,7 +283,7 @@ def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: 
     report = result.report
     click.echo(f"validation: {'conforms' if report.conforms else 'does NOT conform'} "
                f"({len(report.violations)} violations, {len(report.warnings)} warnings)")
-    print_summary(summarize(result.graph), result.written)
+    print_summary(summarize(result.graph), result.written_files)
     if not no_serve:
         _serve(host, port)
 
