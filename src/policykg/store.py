@@ -235,6 +235,14 @@ class EmbeddedStore(Store):
         return len(self.store)
 
     def _run(self, form: str, query: str, limit: int | None, deadline: float | None):
+        service = next((at for kind, text, at in _tokens(query) if kind == "word" and text.upper() == "SERVICE"),
+                       None)
+        if service is not None:
+            # pyoxigraph would send the pattern to that endpoint: policykg never fetches a URL
+            line = query.count("\n", 0, service) + 1 - self.with_prologue("").count("\n")
+            raise QueryError("SERVICE is refused: the embedded store never fetches other endpoints; "
+                             "query an endpoint directly with --endpoint URL",
+                             max(line, 1), service - query.rfind("\n", 0, service))
         try:
             result = self.store.query(query)
         except SyntaxError as e:
