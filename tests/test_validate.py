@@ -221,3 +221,12 @@ def test_pyshacl_is_called_with_owl_imports_off(monkeypatch):
     monkeypatch.setattr(v, "shacl_validate", spy)
     validate_file(FIXTURES / "valid" / "minimal.ttl")
     assert seen["do_owl_imports"] is False
+
+
+def test_regression_turtle_that_is_not_utf8_names_line_and_byte(tmp_path):
+    """rdflib's message named neither the line nor the file's byte offset."""
+    bad = tmp_path / "latin1.ttl"
+    bad.write_bytes(b'<http://example.org/a> <http://example.org/p> "ok" .\n'
+                    b'<http://example.org/a> <http://example.org/p> "\xe9" .\n')
+    with pytest.raises(InputError, match=rf"^{bad}:2: byte 100 is not UTF-8; turtle files are read as UTF-8$"):
+        validate_file(bad)

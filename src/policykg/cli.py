@@ -242,8 +242,8 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None) ->
 
 @main.command()
 @click.argument("text", required=False)
-@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from a file ('-' for standard input).")
+@click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="Read the query from a file, as UTF-8 ('-' for standard input).")
 @format_option
 @endpoint_option
 def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
@@ -255,7 +255,7 @@ def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
     if text is not None and file is not None:
         fail("give the query as TEXT or --file, not both")
     if text is None or text == "-":
-        text = file.read() if file is not None else _stdin_text()
+        text = _file_text(file) if file is not None and file != "-" else _stdin_text()
     if not text.strip():
         fail("no query: give TEXT, --file F, or a query on standard input")
     store = _store(endpoint)
@@ -264,6 +264,18 @@ def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
     except QueryError as e:
         fail(f"query: {e}")
     _emit(result, fmt, store)
+
+
+def _file_text(path: str) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        fail(f"{path}: cannot read: {e.strerror or e}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        fail(f"{path}:{line}: byte {e.start} is not UTF-8; queries are read as UTF-8")
 
 
 def _stdin_text() -> str:

@@ -256,15 +256,23 @@ def load_rdf(path: Path, graph: Graph | None = None, *, max_triples: int | None 
         announce(count)
     graph = graph if graph is not None else Graph()
     before = len(graph)
+    fmt = rdf_format(path)
     try:
-        with open(path, "rb") as f:
-            graph.parse(source=f, format=rdf_format(path), publicID=path.resolve().as_uri())
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory") from None
-    except InputError:
-        raise
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    if fmt != "xml":                  # RDF/XML may declare its encoding; the others are UTF-8
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = raw.count(b"\n", 0, e.start) + 1
+            raise InputError(f"{path}:{line}: byte {e.start} is not UTF-8; {fmt} files are read as UTF-8") from None
+    try:
+        graph.parse(data=raw, format=fmt, publicID=path.resolve().as_uri())
     except Exception as e:            # rdflib raises several unrelated types
         raise InputError(f"{path}:{_syntax_error(e)}") from None
     if max_triples is not None:
