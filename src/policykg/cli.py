@@ -66,8 +66,8 @@ def _build(source: Path | None, out: Path | None, validate: bool) -> BuildResult
         fail(f"{e.filename}: no such file")
     except BuildError as e:
         fail(str(e), EXIT_INVALID)
-    except OSError as e:                      # e.g. the disk filled while writing
-        fail(f"{e.filename or out}: cannot write: {e.strerror or e}; the previous files are unchanged")
+    except OSError as e:                      # e.g. an unreadable notice, or the disk filled while writing
+        fail(f"{e.filename or out or resources.default_output()}: {e.strerror or e}; nothing was written")
 
 
 @main.command()
@@ -101,18 +101,18 @@ def build(source: Path | None, out: Path | None, check: bool, no_validate: bool)
     print_summary(summarize(result.graph), result.written_files)
 
 
-max_triples_option = click.option(
-    "--max-triples", type=click.IntRange(min=1), default=DEFAULT_MAX_TRIPLES, show_default=True,
-    help=f"Refuse a file with more triples (pySHACL takes about 4 min and 0.7 GB for 200,000 and "
-         f"grows faster than the data); a file over {BYTES_PER_TRIPLE} bytes per allowed triple "
-         f"is refused without being read.")
+def max_triples_option(why: str):
+    return click.option(
+        "--max-triples", type=click.IntRange(min=1), default=DEFAULT_MAX_TRIPLES, show_default=True,
+        help=f"Refuse a file with more triples ({why}); a file over {BYTES_PER_TRIPLE} bytes per "
+             f"allowed triple is refused without being read.")
 
 
 @main.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True, help="Report format.")
-@max_triples_option
+@max_triples_option("pySHACL takes about 4 min and 0.7 GB for 200,000 and grows faster than the data")
 def validate(file: Path | None, fmt: str, max_triples: int) -> None:
     """Validate an RDF file (default: data/measures.ttl) against the SHACL shapes.
 
@@ -137,7 +137,7 @@ def validate(file: Path | None, fmt: str, max_triples: int) -> None:
               help="Write the inferred triples to this Turtle file.")
 @click.option("--engine", type=click.Choice(["hermit", "owlrl"]), default="hermit", show_default=True,
               help="hermit: OWL 2 DL, checks consistency; owlrl: OWL 2 RL materialisation, for corpora.")
-@max_triples_option
+@max_triples_option("HermiT grows faster than the data; for corpora use --engine owlrl")
 def reason(file: Path | None, export: Path | None, engine: str, max_triples: int) -> None:
     """Run HermiT over a graph (default: data/measures.ttl) with the ontology.
 
@@ -145,11 +145,11 @@ def reason(file: Path | None, export: Path | None, engine: str, max_triples: int
     if the graph is inconsistent or a class is unsatisfiable. Nothing is
     fetched: owl:imports are left out of what the reasoner sees.
     """
-    from .pipeline import _same_file, check_writable
+    from .pipeline import check_writable, same_file
     from .reason import ReasonerUnavailable, reason_file
     file = file or resources.default_output()
     if export is not None:
-        if _same_file(export, file):
+        if same_file(export, file):
             fail(f"--export {export} would overwrite {file}, the graph being reasoned over; "
                  f"choose another file")
         try:

@@ -152,7 +152,8 @@ def build_inputs(source: Path | None = None) -> list[Path]:
             *sorted(resources.path("shapes").glob("*.ttl"))]
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the same path, a link to it, or a hard link)."""
     if os.path.abspath(a) == os.path.abspath(b) or a.resolve() == b.resolve():
         return True
     try:
@@ -182,13 +183,13 @@ def check_outputs(source: Path | None, out: Path) -> list[Path]:
     inputs = build_inputs(source)
     for o in outputs:
         for i in inputs:
-            if _same_file(o, i):
+            if same_file(o, i):
                 kind = "the notice" if i == inputs[0] else "a file the build reads"
                 what = "" if o == out else f" writes {o.name} beside it, which"
                 raise OutputError(f"--out {out}{what} would overwrite {i}, {kind}; choose another --out")
     for folder in INPUT_FOLDERS:
         where = resources.path(*folder)
-        if where.is_dir() and _same_file(out.parent, where):
+        if where.is_dir() and same_file(out.parent, where):
             raise OutputError(f"--out {out}: {where} holds files the build reads; "
                               f"outputs written there would be read as inputs; choose another folder")
     check_writable(out, outputs)
