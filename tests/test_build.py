@@ -148,3 +148,270 @@ def test_regression_written_data_is_readable_by_everyone(tmp_path):
     target = tmp_path / "x.ttl"
     atomic_write(target, "data\n")
     assert stat.S_IMODE(target.stat().st_mode) & 0o044 == 0o044
+
+
+# --- outputs: refused before any work, written together -------------------------------------
+
+# The CLI with root's privileges dropped once its modules are loaded (root ignores
+# file permissions, and the interpreter itself lives under /root here); it exits
+# with a message if the build gets as far as extracting.
+UNPRIVILEGED_CLI = [sys.executable, "-c", """
+import os, sys
+import policykg.pipeline
+from policykg.cli import main
+def no_work(*a, **k):
+    sys.exit("extraction started before the output was refused")
+policykg.pipeline.extract = no_work
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+main(sys.argv[1:], prog_name="policykg")
+"""]
+
+
+def shared_tmp():
+    """A temporary folder an unprivileged child may enter (pytest's tmp_path is root's only)."""
+    import tempfile
+    d = Path(tempfile.mkdtemp(prefix="policykg-test-"))
+    d.chmod(0o755)
+    return d
+
+
+def test_regression_out_equal_to_source_is_refused_before_any_work(tmp_path):
+    """`build --source X --out X` overwrote the notice with Turtle and exited 0."""
+    notice = tmp_path / "notice.txt"
+    notice.write_bytes(resources.default_source().read_bytes())
+    r = run_cli("build", "--source", str(notice), "--out", str(notice))
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert f"--out {notice} would overwrite {notice}, the notice" in r.stderr
+    assert "Traceback" not in r.stderr and "wrote" not in r.stdout
+    assert notice.read_bytes() == resources.default_source().read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notice.txt"]
+
+
+def test_regression_a_companion_that_would_overwrite_the_source_is_refused(tmp_path):
+    """--source d/laws.ttl --out d/m.ttl: the laws graph written beside OUT would replace the notice."""
+    notice = tmp_path / "laws.ttl"
+    notice.write_bytes(resources.default_source().read_bytes())
+    r = run_cli("build", "--no-validate", "--source", str(notice), "--out", str(tmp_path / "m.ttl"))
+    assert r.returncode == 2 and "writes laws.ttl beside it, which would overwrite" in r.stderr
+    assert notice.read_bytes() == resources.default_source().read_bytes()
+
+
+def test_regression_out_over_a_file_the_build_reads_is_refused(monkeypatch):
+    """Registry, ontology, shapes and law files are inputs too; so are the folders read whole."""
+    import policykg.pipeline as pipeline
+    from policykg.pipeline import OutputError
+
+    def no_work(*a, **k):
+        raise AssertionError("the build started before refusing its output")
+    monkeypatch.setattr(pipeline, "extract", no_work)
+    for out, message in [
+            (resources.path("data", "registry", "bodies.ttl"), "would overwrite"),
+            (resources.path("shapes", "policykg-shapes.ttl"), "would overwrite"),
+            (resources.path("ontology", "policykg.ttl"), "would overwrite"),
+            (resources.path("ontology", "new.ttl"), "holds files the build reads"),
+            (resources.path("data", "registry", "out.ttl"), "holds files the build reads")]:
+        with pytest.raises(OutputError, match=message):
+            pipeline.build(None, out)
+
+
+@pytest.mark.parametrize("name", ["laws.ttl", "legal-basis.ttl"])
+def test_regression_out_named_like_a_companion_is_refused(tmp_path, name):
+    """--out d/laws.ttl wrote the measures graph there, then the laws graph over it."""
+    r = run_cli("build", "--out", str(tmp_path / name))
+    assert r.returncode == 2
+    assert f"--out {tmp_path / name}: the build also writes laws.ttl and legal-basis.ttl beside OUT" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+    r = run_cli("build", "--check", "--out", str(tmp_path / name))
+    assert r.returncode == 2 and "beside OUT" in r.stderr
+
+
+def test_regression_build_prints_every_file_it_writes(tmp_path):
+    out = tmp_path / "m.ttl"
+    r = run_cli("build", "--no-validate", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    wrote = [l for l in r.stdout.splitlines() if l.startswith("wrote ")]
+    assert wrote == [f"wrote {out}", f"wrote {tmp_path / 'laws.ttl'}", f"wrote {tmp_path / 'legal-basis.ttl'}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["laws.ttl", "legal-basis.ttl", "m.ttl"]
+
+
+def test_regression_out_under_a_regular_file_is_refused_at_once(tmp_path):
+    """Used to fail with a traceback after the whole build (about 12 s)."""
+    (tmp_path / "plain").write_text("x\n", encoding="utf-8")
+    for out in (tmp_path / "plain" / "m.ttl", tmp_path / "plain" / "sub" / "m.ttl"):
+        r = run_cli("build", "--out", str(out))
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        assert f"{tmp_path / 'plain'} is a file, not a directory" in r.stderr
+    (tmp_path / "d" / "laws.ttl").mkdir(parents=True)
+    r = run_cli("build", "--out", str(tmp_path / "d" / "m.ttl"))
+    assert r.returncode == 2 and f"{tmp_path / 'd' / 'laws.ttl'} is a directory" in r.stderr
+
+
+def test_regression_unwritable_out_folder_is_refused_before_the_build():
+    import shutil
+    base = shared_tmp()
+    try:
+        ro = base / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        for out, message in ((ro / "m.ttl", f"cannot write in {ro}"),
+                             (ro / "new" / "m.ttl", f"cannot create {ro / 'new'}: {ro} is not writable")):
+            r = subprocess.run(UNPRIVILEGED_CLI + ["build", "--out", str(out)], capture_output=True,
+                               text=True, cwd=base)
+            assert r.returncode == 2, r.stdout + r.stderr
+            assert message in r.stderr and "Traceback" not in r.stderr
+        assert list(ro.iterdir()) == []
+    finally:
+        shutil.rmtree(base)
+
+
+OLD = {"m.ttl": "old measures\n", "laws.ttl": "old laws\n", "legal-basis.ttl": "old basis\n"}
+
+
+def old_trio(folder: Path) -> None:
+    for name, text in OLD.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def trio(folder: Path) -> dict[str, str]:
+    return {name: (folder / name).read_text(encoding="utf-8") for name in OLD}
+
+
+def test_regression_a_failure_on_the_second_write_leaves_the_old_trio(tmp_path, monkeypatch):
+    """The three outputs were written one by one: a failure on the second left a
+    new measures graph with old companions."""
+    import policykg.pipeline as pipeline
+    old_trio(tmp_path)
+    real, calls = pipeline.write_temporary, []
+
+    def failing(path, data):
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+    monkeypatch.setattr(pipeline, "write_temporary", failing)
+    with pytest.raises(OSError, match="No space left"):
+        pipeline.build(None, tmp_path / "m.ttl", validate=False)
+    assert calls == ["m.ttl", "laws.ttl"]
+    assert trio(tmp_path) == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OLD)
+
+
+def test_regression_a_failed_rename_restores_the_old_trio(tmp_path, monkeypatch):
+    import policykg.pipeline as pipeline
+    old_trio(tmp_path)
+    real, renamed = os.replace, []
+
+    def failing(src, dst):
+        if Path(dst).name in OLD:
+            renamed.append(Path(dst).name)
+            if len(renamed) == 2:
+                raise OSError(5, "Input/output error")
+        return real(src, dst)
+    monkeypatch.setattr(pipeline.os, "replace", failing)
+    with pytest.raises(OSError, match="Input/output error"):
+        pipeline.build(None, tmp_path / "m.ttl", validate=False)
+    monkeypatch.undo()
+    assert trio(tmp_path) == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OLD)
+
+
+# A child that builds into OUT's folder and SIGKILLs itself at a chosen moment.
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+import policykg.pipeline as pipeline
+from policykg.cli import main
+moment, out = sys.argv[1], sys.argv[2]
+real_replace, real_write = os.replace, pipeline.write_temporary
+calls = []
+def replace(src, dst):
+    real_replace(src, dst)
+    if moment == "rename" and Path(dst).name == Path(out).name:
+        os.kill(os.getpid(), signal.SIGKILL)         # the first output is in place, the others are not
+def write(path, data):
+    calls.append(path)
+    if moment == "write" and len(calls) == 2:
+        tmp = real_write(path, data[: len(data) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)         # one temporary written, the second half-written
+    return real_write(path, data)
+pipeline.os.replace = replace
+pipeline.write_temporary = write
+main(["build", "--no-validate", "--out", out])
+"""
+
+
+def killed_build(out: Path, moment: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", KILLER, moment, str(out)], capture_output=True, text=True)
+
+
+def shipped_trio() -> dict[str, str]:
+    data = resources.default_output()
+    return {"m.ttl": data.read_text(encoding="utf-8"),
+            "laws.ttl": data.with_name("laws.ttl").read_text(encoding="utf-8"),
+            "legal-basis.ttl": data.with_name("legal-basis.ttl").read_text(encoding="utf-8")}
+
+
+def test_regression_a_build_killed_between_renames_is_completed_by_the_next_run(tmp_path):
+    old_trio(tmp_path)
+    r = killed_build(tmp_path / "m.ttl", "rename")
+    assert r.returncode == -9, r.stderr
+    # what the kill left: a new measures graph beside old companions, and the journal
+    left = trio(tmp_path)
+    assert left["m.ttl"] == shipped_trio()["m.ttl"] and left["laws.ttl"] == OLD["laws.ttl"]
+    assert (tmp_path / ".policykg-replace.journal").exists()
+    # the next run (here a check, which writes nothing of its own) rolls it forward
+    r = run_cli("build", "--check", "--out", str(tmp_path / "m.ttl"))
+    assert r.returncode == 0, r.stderr
+    assert "finished replacing m.ttl, laws.ttl, legal-basis.ttl" in r.stderr
+    assert trio(tmp_path) == shipped_trio()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OLD)
+
+
+def test_regression_a_journal_whose_temporary_is_gone_is_rolled_back(tmp_path):
+    old_trio(tmp_path)
+    assert killed_build(tmp_path / "m.ttl", "rename").returncode == -9
+    (temp,) = tmp_path.glob(".laws.ttl.*.tmp")
+    temp.unlink()
+    from policykg.pipeline import recover
+    notes = recover(tmp_path, list(OLD))
+    assert any("restored the previous m.ttl, laws.ttl, legal-basis.ttl" in n for n in notes)
+    assert trio(tmp_path) == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OLD)
+
+
+def test_regression_a_build_killed_while_writing_leaves_the_old_trio_and_no_temporaries(tmp_path):
+    """SIGKILL left `.NAME.*.tmp` files behind for good."""
+    old_trio(tmp_path)
+    assert killed_build(tmp_path / "m.ttl", "write").returncode == -9
+    assert trio(tmp_path) == OLD
+    assert len(list(tmp_path.glob(".*.tmp"))) == 2
+    r = run_cli("build", "--no-validate", "--out", str(tmp_path / "m.ttl"))
+    assert r.returncode == 0, r.stderr
+    assert "removed 2 temporary file(s)" in r.stderr
+    assert trio(tmp_path) == shipped_trio()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OLD)
+
+
+def test_regression_an_oversized_notice_is_refused_before_it_is_read(tmp_path):
+    """A 50 MB notice with one huge measure kept the legal-basis matcher busy for ten minutes."""
+    import policykg.pipeline as pipeline
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.write(resources.default_source().read_bytes())
+        f.truncate(pipeline.MAX_SOURCE_BYTES + 1)
+    r = run_cli("build", "--source", str(big), "--out", str(tmp_path / "m.ttl"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"{big}:1:1: the file is 2.0 MB; notices are at most 2 MB (MAX_SOURCE_BYTES)" in r.stderr
+    # checked before reading the whole file: a device that never ends is cut at the limit
+    with pytest.raises(ExtractError, match="more than 2,097,152 bytes"):
+        pipeline.read_source(Path("/dev/zero"))
+
+
+def test_regression_a_non_utf8_notice_names_line_and_column(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("张掖\n第二行".encode() + b"\xff\xfe")
+    r = run_cli("build", "--source", str(bad), "--out", str(tmp_path / "m.ttl"))
+    assert r.returncode == 2 and f"{bad}:2:4: not UTF-8 text (byte 16)" in r.stderr

@@ -1,6 +1,7 @@
 """The CLI's input paths for ad-hoc queries."""
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from policykg.cli import main
@@ -84,3 +85,74 @@ def test_build_with_a_user_registry_and_a_jurisdiction(tmp_path):
                                "--jurisdiction", "310100"])
     assert bad.exit_code == 2 and "unknown jurisdiction '310100'" in bad.output
     assert not (tmp_path / "x.ttl").exists()
+
+
+# --- a remote endpoint that answers badly; a query file that is not UTF-8 ---------------------
+
+def cli(*args):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True)
+
+
+ONE_COLUMN = '{"head": {"vars": ["only"]}, "results": {"bindings": [{"only": {"type": "literal", "value": "1"}}]}}'
+BAD_ANSWERS = [
+    # (body, content type, query, what the message says)
+    ('{"head": {"vars": ["x"]}, "results": ', "application/sparql-results+json", COUNT, "is not SPARQL JSON results: not JSON"),
+    (b'\xff\xfe{"head": {}}', "application/sparql-results+json", COUNT, "is not SPARQL JSON results: not JSON"),
+    ("<html><body>busy</body></html>", "text/html", COUNT, "(text/html) is not SPARQL JSON results: not JSON"),
+    ("[1, 2]", "application/sparql-results+json", COUNT, "not a JSON object but list"),
+    ('{"results": {"bindings": []}}', "application/sparql-results+json", COUNT, "no head object"),
+    ('{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri"}}]}}',
+     "application/sparql-results+json", COUNT, "results.bindings[0].x has no string value"),
+    ('{"head": {"vars": ["x"]}, "results": {"bindings": [["x"]]}}',
+     "application/sparql-results+json", COUNT, "results.bindings[0] is not an object"),
+    ('{"head": {}}', "application/sparql-results+json", "ASK { ?s ?p ?o }", "an ASK answer has no boolean"),
+    ("<a> <b> .", "text/turtle", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "is not an RDF graph"),
+]
+
+
+@pytest.mark.parametrize("body,ctype,query,message", BAD_ANSWERS,
+                         ids=["truncated", "not-utf8", "html", "list", "no-head", "no-value", "binding-list",
+                              "ask-no-boolean", "bad-turtle"])
+def test_regression_a_malformed_endpoint_answer_is_a_clear_error(body, ctype, query, message):
+    """An endpoint answering malformed JSON ended the CLI with a traceback."""
+    from tests.loopback import http_server
+    with http_server(body, ctype) as url:
+        r = cli("sparql", "--endpoint", url, query)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert f"policykg: query: {url}: the answer" in r.stderr and message in r.stderr
+
+
+def test_regression_an_endpoint_answering_other_variables_is_named():
+    """Unexpected variables raised IndexError in queries.py (the parameter index) or went unnoticed."""
+    from tests.loopback import http_server
+    with http_server(ONE_COLUMN) as url:
+        r = cli("query", "measures-by-department", "-p", "department=市财政局", "--endpoint", url)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert f"policykg: {url}: the answer has the variables only, not ?x, ?name that the query selects" in r.stderr
+        r = cli("query", "department-workload", "--endpoint", url)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert (f"policykg: {url}: the answer to department-workload has the columns only, "
+                f"not body, label, measures") in r.stderr
+
+
+def test_an_unreachable_endpoint_is_named():
+    from tests.loopback import Listener
+    free = Listener()
+    url = free.url + "/sparql"
+    free.close()                                   # nothing listens there any more
+    r = cli("query", "department-workload", "--endpoint", url)
+    assert r.returncode == 2 and f"{url}: cannot reach the endpoint" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_regression_a_query_file_that_is_not_utf8_names_file_and_byte(tmp_path):
+    """`sparql -f FILE` on invalid UTF-8 ended in a UnicodeDecodeError traceback."""
+    f = tmp_path / "q.rq"
+    f.write_bytes(b'SELECT * WHERE {\n  ?s ?p "\xe9" }')
+    r = cli("sparql", "-f", str(f))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"policykg: {f}:2: byte 26 is not UTF-8; queries are read as UTF-8" in r.stderr
+    r = cli("sparql", "-f", str(tmp_path / "missing.rq"))
+    assert r.returncode == 2 and "does not exist" in r.stderr

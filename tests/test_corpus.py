@@ -150,3 +150,27 @@ def test_the_cli_ingests_lists_and_removes(tmp_path):
     assert again.exit_code == 0 and "unchanged" in again.output
     gone = runner.invoke(main, ["remove", "--corpus", str(folder), "shanghai-2024-road-transport"])
     assert gone.exit_code == 0 and "removed shanghai-2024-road-transport" in gone.output
+
+
+def test_a_larger_corpus_is_kept_as_an_on_disk_store_built_once(filled, tmp_path, monkeypatch):
+    """From ON_DISK_FROM notices on, servers open a store built once instead of parsing every notice."""
+    from policykg import corpus as corpus_module
+    from policykg.queries import run_saved_query
+    from policykg.store import EmbeddedStore, default_files
+    folder = copy_of(filled, tmp_path)
+    corpus = Corpus(folder)
+    files, graphs = default_files(corpus), corpus.named_graphs()
+    assert corpus.store_path(files, graphs) is None                # two notices: from Turtle, in memory
+    monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 2)
+    path = corpus.store_path(files, graphs)
+    assert (path / "READY").is_file() and corpus.store_path(files, graphs) == path
+    on_disk = open_store(corpus=corpus)
+    in_memory = EmbeddedStore(files, graphs)
+    for name in ("documents", "part-summary", "department-workload"):
+        assert sorted(run_saved_query(on_disk, name).rows) == sorted(run_saved_query(in_memory, name).rows)
+    Corpus(folder).remove("hunan-2024-work-points")                # a new state of the corpus: a new store
+    corpus = Corpus(folder)
+    files, graphs = default_files(corpus), corpus.named_graphs()
+    monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 1)
+    again = corpus.store_path(files, graphs)
+    assert again != path and not path.exists()

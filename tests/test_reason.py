@@ -123,3 +123,40 @@ def test_owl2_rl_materialisation_agrees_with_hermit_on_defined_classes(shipped, 
 def test_owl2_rl_flags_disjoint_types():
     rl = reason_file(FIXTURES / "inconsistent" / "disjoint-ranks.ttl", engine="owlrl")
     assert not rl.consistent and "two-ranks" in rl.diagnosis[0]
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("engine", ["hermit", "owlrl"])
+def test_regression_reasoning_fetches_no_import_or_context(tmp_path, engine):
+    """owlready2 fetched the ontologies named by owl:imports on the ontology; rdflib fetched
+    a JSON-LD context given as a URL."""
+    from tests.loopback import listener
+    with listener() as server:
+        imports = tmp_path / "imports.ttl"
+        imports.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                           f"<https://w3id.org/policykg/ontology> owl:imports <{server.url}/x> .\n",
+                           encoding="utf-8")
+        r = cli("reason", str(imports), "--engine", engine)
+        assert r.returncode == 0 and "consistent: yes" in r.stdout, r.stderr
+        ctx = tmp_path / "ctx.jsonld"
+        ctx.write_text('{"@context": "%s/ctx", "@id": "http://a/x", "http://a/p": "v"}' % server.url,
+                       encoding="utf-8")
+        r = cli("reason", str(ctx), "--engine", engine)
+        assert r.returncode == 2 and "policykg never fetches URLs" in r.stderr
+        assert server.connections() == []
+    assert OWL.imports not in set(projection(load_rdf(imports)).predicates())
+
+
+def test_regression_reason_refuses_no_data_and_an_export_over_its_input(tmp_path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    r = cli("reason", str(empty))
+    assert r.returncode == 2 and "no data: the file holds no triples" in r.stderr
+    data = tmp_path / "data.ttl"
+    data.write_bytes(resources.default_output().read_bytes())
+    r = cli("reason", str(data), "--export", str(data))
+    assert r.returncode == 2 and f"--export {data} would overwrite {data}" in r.stderr
+    assert data.read_bytes() == resources.default_output().read_bytes()

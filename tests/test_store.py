@@ -137,3 +137,19 @@ def test_every_saved_query_gives_the_same_rows_on_a_remote_endpoint(store, tmp_p
                            capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         assert r.stdout.splitlines()[1].startswith("4,强化中小企业统计监测制度,")
+
+
+def test_regression_the_embedded_store_refuses_service_without_a_connection():
+    """pyoxigraph sent a SERVICE pattern to the URL it names (and the CLI died with a traceback)."""
+    from tests.loopback import listener
+    with listener() as server:
+        r = subprocess.run([sys.executable, "-m", "policykg.cli", "sparql",
+                            f"SELECT * WHERE {{\n  SERVICE <{server.url}/sparql> {{ ?s ?p ?o }} }}"],
+                           capture_output=True, text=True)
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        assert "line 2, column 3: SERVICE: federated queries are refused" in r.stderr
+        # the embedded store itself refuses the word too, for any caller of the library
+        from policykg.store import EmbeddedStore, QueryRefused
+        with pytest.raises(QueryRefused, match="SERVICE is refused: the embedded store never fetches"):
+            EmbeddedStore().run(f"SELECT * WHERE {{ SERVICE <{server.url}/sparql> {{ ?s ?p ?o }} }}")
+        assert server.connections() == []

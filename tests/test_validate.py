@@ -90,3 +90,143 @@ def test_malformed_turtle_names_file_and_line(tmp_path):
     assert str(e.value).startswith(f"{bad}:5: not valid RDF: ")
     r = cli("validate", str(bad))
     assert r.returncode == 2 and "broken.ttl" in r.stderr
+
+
+# --- what validate refuses, and what it says before it starts ---------------------------------
+
+def test_regression_an_empty_file_has_no_data_to_validate(tmp_path):
+    """An empty file (or one with prefixes only) was reported as `Conforms: yes`."""
+    for name, text in (("empty.ttl", ""), ("prefixes.ttl", "@prefix pkg: <https://w3id.org/policykg/ontology#> .\n# none\n"),
+                       ("empty.nt", "\n"), ("empty.jsonld", "[]")):
+        f = tmp_path / name
+        f.write_text(text, encoding="utf-8")
+        r = cli("validate", str(f))
+        assert r.returncode == 2, (name, r.stdout, r.stderr)
+        assert f"{f}: no data: the file holds no triples" in r.stderr
+        assert "Conforms" not in r.stdout
+
+
+def test_regression_an_oversized_file_is_refused_by_its_size_unread(tmp_path, monkeypatch):
+    """validate on 100 MB (1.77 M triples) ran for more than 580 s at 7.6 GB."""
+    import policykg.validate as v
+    big = tmp_path / "big.ttl"
+    with open(big, "wb") as f:                      # sparse: 100 MB on paper, nothing on disk
+        f.truncate(100 * 1000 * 1000)
+
+    def never(*a, **k):
+        raise AssertionError("the file was read")
+    monkeypatch.setattr(v, "count_triples", never)
+    monkeypatch.setattr(v.Graph, "parse", never)
+    with pytest.raises(InputError) as e:
+        validate_file(big)
+    assert str(e.value).startswith(f"{big}: the file is 100.0 MB, more than --max-triples 200,000 allows "
+                                   f"(51.2 MB at 256 bytes a triple), so it was not read")
+    r = cli("validate", str(big))
+    assert r.returncode == 2 and "so it was not read" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_regression_more_triples_than_the_limit_are_refused_before_parsing(monkeypatch):
+    import policykg.validate as v
+    from policykg import resources
+    real, stops = v.count_triples, []
+
+    def counting(path, stop=None):
+        stops.append(stop)
+        return real(path, stop)
+
+    def never(*a, **k):
+        raise AssertionError("rdflib parsed a file over the limit")
+    monkeypatch.setattr(v, "count_triples", counting)
+    monkeypatch.setattr(v.Graph, "parse", never)
+    with pytest.raises(InputError, match=r"more than 5,000 triples, the limit \(--max-triples 5,000"):
+        validate_file(resources.default_output(), max_triples=5000)
+    assert stops == [5001]                          # the stream was abandoned past the limit
+    r = cli("validate", "--max-triples", "5000")
+    assert r.returncode == 2 and "more than 5,000 triples" in r.stderr
+    r = cli("validate", "--max-triples", "0")
+    assert r.returncode == 2 and "--max-triples" in r.stderr
+
+
+def test_regression_validate_says_what_it_will_cost_before_it_starts():
+    r = cli("validate", str(FIXTURES / "valid" / "minimal.ttl"))
+    assert r.returncode == 0
+    assert r.stderr.splitlines() == ["validating 58 triples, about 1 s"]
+    r = cli("validate", "--help")
+    assert "--max-triples" in r.stdout and "200000" in r.stdout
+
+
+def test_the_estimate_follows_the_measured_rates():
+    from policykg.validate import MEASURED_SECONDS, cost_line, estimate_seconds
+    for n, seconds in MEASURED_SECONDS:
+        assert estimate_seconds(n) == pytest.approx(seconds)
+    sizes = [10, 6112, 50_000, 200_000, 1_770_000]
+    assert [estimate_seconds(n) for n in sizes] == sorted(estimate_seconds(n) for n in sizes)
+    assert cost_line(6112) == "validating 6,112 triples, about 5 s"
+    assert cost_line(200_000) == "validating 200,000 triples, about 4 min"
+    assert cost_line(1) == "validating 1 triple, about 1 s"
+
+
+# --- nothing is fetched ----------------------------------------------------------------------
+
+def test_regression_a_remote_json_ld_context_is_refused_without_a_connection(tmp_path):
+    """rdflib fetched a JSON-LD @context given as a URL."""
+    from tests.loopback import listener
+    with listener() as server:
+        cases = {
+            "string.jsonld": '{"@context": "%s/ctx", "@id": "http://a/x", "http://a/p": "v"}',
+            "list.jsonld": '{"@context": [{"p": "http://a/p"}, "%s/ctx"], "@id": "http://a/x", "p": "v"}',
+            "nested.jsonld": '{"@graph": [{"@context": "%s/ctx", "@id": "http://a/x"}]}',
+            "import.jsonld": '{"@context": {"@version": 1.1, "@import": "%s/ctx"}, "@id": "http://a/x"}'}
+        for name, text in cases.items():
+            f = tmp_path / name
+            f.write_text(text % server.url, encoding="utf-8")
+            r = cli("validate", str(f))
+            assert r.returncode == 2, (name, r.stdout, r.stderr)
+            assert f"the JSON-LD context '{server.url}/ctx' is not in the file; policykg never fetches URLs" \
+                in r.stderr, name
+            assert str(f) in r.stderr and "Traceback" not in r.stderr
+        assert server.connections() == []
+
+
+def test_validation_follows_no_import_entity_or_url(tmp_path):
+    from tests.loopback import listener
+    with listener() as server:
+        imports = tmp_path / "imports.ttl"
+        imports.write_text(
+            "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+            f"<https://w3id.org/policykg/ontology> owl:imports <{server.url}/onto> .\n"
+            f"<http://a/x> a owl:Ontology ; owl:imports <{server.url}/x> ; sh:shapesGraph <{server.url}/shapes> .\n",
+            encoding="utf-8")
+        dtd = tmp_path / "dtd.rdf"
+        dtd.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{server.url}/x.dtd">\n'
+                       '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:a="http://a/">'
+                       '<rdf:Description rdf:about="http://a/x"><a:p>v</a:p></rdf:Description></rdf:RDF>\n',
+                       encoding="utf-8")
+        for f in (imports, dtd):
+            r = cli("validate", str(f))
+            assert r.returncode == 0 and "Conforms: yes" in r.stdout, r.stderr
+        r = cli("validate", f"{server.url}/data.ttl")        # a URL is a file name, never a request
+        assert r.returncode == 2 and "no such file" in r.stderr
+        assert server.connections() == []
+
+
+def test_pyshacl_is_called_with_owl_imports_off(monkeypatch):
+    import policykg.validate as v
+    seen = {}
+    real = v.shacl_validate
+
+    def spy(*a, **k):
+        seen.update(k)
+        return real(*a, **k)
+    monkeypatch.setattr(v, "shacl_validate", spy)
+    validate_file(FIXTURES / "valid" / "minimal.ttl")
+    assert seen["do_owl_imports"] is False
+
+
+def test_regression_turtle_that_is_not_utf8_names_line_and_byte(tmp_path):
+    """rdflib's message named neither the line nor the file's byte offset."""
+    bad = tmp_path / "latin1.ttl"
+    bad.write_bytes(b'<http://example.org/a> <http://example.org/p> "ok" .\n'
+                    b'<http://example.org/a> <http://example.org/p> "\xe9" .\n')
+    with pytest.raises(InputError, match=rf"^{bad}:2: byte 100 is not UTF-8; turtle files are read as UTF-8$"):
+        validate_file(bad)

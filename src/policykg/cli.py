@@ -11,13 +11,14 @@ from pathlib import Path
 
 import click
 
-from .pipeline import BuildError, BuildResult, atomic_write, build as build_graph, check as check_output
+from .pipeline import (BuildError, BuildResult, OutputError, atomic_write, build as build_graph,
+                       check as check_output, check_out_name, output_paths, prepare_outputs, recover)
 from . import resources
 from .extract import ExtractError
 from .registry import RegistryError, load_registry
 from .results import FORMATS, render
 from .summary import summarize
-from .validate import InputError, validate_file
+from .validate import BYTES_PER_TRIPLE, DEFAULT_MAX_TRIPLES, InputError, cost_line, validate_file
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
@@ -33,9 +34,9 @@ def print_warnings(warnings: list[str]) -> None:
         click.echo(w, err=True)
 
 
-def print_summary(counts: dict[str, int], out: Path | None) -> None:
-    if out is not None:
-        click.echo(f"wrote {out}")
+def print_summary(counts: dict[str, int], written: list[Path]) -> None:
+    for path in written:
+        click.echo(f"wrote {path}")
     width = max(len(k) for k in counts)
     for key, value in counts.items():
         click.echo(f"  {key.replace('_', ' '):<{width}}  {value}")
@@ -50,7 +51,8 @@ def main() -> None:
 source_option = click.option("--source", type=click.Path(dir_okay=False, path_type=Path),
                              help="Notice text (default: the shipped data/source/zhangye-2021-9.txt).")
 out_option = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-                          help="Turtle output (default: data/measures.ttl).")
+                          help="Turtle output (default: data/measures.ttl); laws.ttl and "
+                               "legal-basis.ttl are written beside it.")
 
 
 jurisdiction_option = click.option(
@@ -74,17 +76,21 @@ def _build(source: Path | None, out: Path | None, validate: bool, jurisdiction: 
            extra: tuple[Path, ...] = ()) -> BuildResult:
     registry = _registry(extra)
     try:
+        # refuse a bad OUT before the 10 s of work, and finish what a killed build began
+        print_warnings(prepare_outputs(source, out))
         return build_graph(source, out, validate=validate, registry=registry, jurisdiction=jurisdiction)
+    except (ExtractError, RegistryError, InputError, OutputError) as e:
+        fail(str(e))
     except ValueError as e:
         if "jurisdiction" not in str(e):
             raise
-        fail(str(e))
-    except (ExtractError, RegistryError, InputError) as e:
         fail(str(e))
     except FileNotFoundError as e:
         fail(f"{e.filename}: no such file")
     except BuildError as e:
         fail(str(e), EXIT_INVALID)
+    except OSError as e:                      # e.g. an unreadable notice, or the disk filled while writing
+        fail(f"{e.filename or out or resources.default_output()}: {e.strerror or e}; nothing was written")
 
 
 @main.command()
@@ -97,33 +103,54 @@ def _build(source: Path | None, out: Path | None, validate: bool, jurisdiction: 
 @registry_option
 def build(source: Path | None, out: Path | None, check: bool, no_validate: bool,
           jurisdiction: str | None, extra: tuple[Path, ...]) -> None:
-    """Extract the graph from a notice and write it as sorted Turtle."""
+    """Extract the graph from a notice and write it as sorted Turtle.
+
+    Writes OUT and, beside it, laws.ttl and legal-basis.ttl, replaced together;
+    refuses (exit 2) an OUT that would overwrite an input or a companion.
+    """
     if check:
-        try:
-            same, result = check_output(source, out, registry=_registry(extra), jurisdiction=jurisdiction)
-        except (ExtractError, RegistryError, ValueError) as e:
-            fail(str(e))
         target = out or resources.default_output()
+        try:
+            check_out_name(target)
+            print_warnings(recover(target.parent, [o.name for o in output_paths(target)]))
+            same, result = check_output(source, out, registry=_registry(extra), jurisdiction=jurisdiction)
+        except (ExtractError, RegistryError, OutputError, ValueError) as e:
+            fail(str(e))
+        except FileNotFoundError as e:
+            fail(f"{e.filename}: no such file")
         if not same:
             fail(f"{target} is stale: run `policykg build` and commit the result", EXIT_INVALID)
         click.echo(f"{target} is up to date")
         return
     result = _build(source, out, not no_validate, jurisdiction, extra)
     print_warnings(result.warnings)
-    print_summary(summarize(result.graph), result.written)
+    print_summary(summarize(result.graph), result.written_files)
+
+
+def max_triples_option(why: str):
+    return click.option(
+        "--max-triples", type=click.IntRange(min=1), default=DEFAULT_MAX_TRIPLES, show_default=True,
+        help=f"Refuse a file with more triples ({why}); a file over {BYTES_PER_TRIPLE} bytes per "
+             f"allowed triple is refused without being read.")
 
 
 @main.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True, help="Report format.")
-def validate(file: Path | None, fmt: str) -> None:
-    """Validate a Turtle file (default: data/measures.ttl) against the SHACL shapes.
+@max_triples_option("pySHACL takes about 4 min and 0.7 GB for 200,000 and grows faster than the data")
+def validate(file: Path | None, fmt: str, max_triples: int) -> None:
+    """Validate an RDF file (default: data/measures.ttl) against the SHACL shapes.
 
-    Exits 1 if there is any violation; warnings are reported but pass.
+    Says on standard error how many triples it validates and about how long
+    that takes. Exits 1 if there is any violation (warnings are reported but
+    pass), 2 if the file is unreadable, empty or too large. Nothing is fetched:
+    owl:imports are not followed and a JSON-LD context must be in the file.
     """
+    def announce(triples: int) -> None:
+        click.echo(cost_line(triples), err=True)
     try:
-        report = validate_file(file or resources.default_output())
+        report = validate_file(file or resources.default_output(), max_triples=max_triples, announce=announce)
     except InputError as e:
         fail(str(e))
     click.echo({"text": report.text, "turtle": report.to_turtle, "json": report.to_json}[fmt]())
@@ -136,22 +163,37 @@ def validate(file: Path | None, fmt: str) -> None:
               help="Write the inferred triples to this Turtle file.")
 @click.option("--engine", type=click.Choice(["hermit", "owlrl"]), default="hermit", show_default=True,
               help="hermit: OWL 2 DL, checks consistency; owlrl: OWL 2 RL materialisation, for corpora.")
-def reason(file: Path | None, export: Path | None, engine: str) -> None:
+@max_triples_option("HermiT grows faster than the data; for corpora use --engine owlrl")
+def reason(file: Path | None, export: Path | None, engine: str, max_triples: int) -> None:
     """Run HermiT over a graph (default: data/measures.ttl) with the ontology.
 
     Reports consistency, unsatisfiable classes and what was inferred; exits 1
-    if the graph is inconsistent or a class is unsatisfiable.
+    if the graph is inconsistent or a class is unsatisfiable. Nothing is
+    fetched: owl:imports are left out of what the reasoner sees.
     """
+    from .pipeline import check_writable, same_file
     from .reason import ReasonerUnavailable, reason_file
+    file = file or resources.default_output()
+    if export is not None:
+        if same_file(export, file):
+            fail(f"--export {export} would overwrite {file}, the graph being reasoned over; "
+                 f"choose another file")
+        try:
+            check_writable(export)
+        except OutputError as e:
+            fail(str(e).replace("--out", "--export", 1))
     try:
-        report = reason_file(file or resources.default_output(), engine)
+        report = reason_file(file, engine, max_triples=max_triples)
     except InputError as e:
         fail(str(e))
     except ReasonerUnavailable as e:
         fail(str(e))
     click.echo(report.text())
     if export is not None and report.consistent:
-        atomic_write(export, report.export())
+        try:
+            atomic_write(export, report.export())
+        except OSError as e:
+            fail(f"{export}: cannot write: {e.strerror or e}")
         click.echo(f"wrote {export}")
     sys.exit(0 if report.consistent and not report.unsatisfiable else EXIT_INVALID)
 
@@ -227,8 +269,8 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None) ->
 
 @main.command()
 @click.argument("text", required=False)
-@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from a file ('-' for standard input).")
+@click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+              help="Read the query from a file, as UTF-8 ('-' for standard input).")
 @format_option
 @endpoint_option
 def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
@@ -240,7 +282,7 @@ def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
     if text is not None and file is not None:
         fail("give the query as TEXT or --file, not both")
     if text is None or text == "-":
-        text = file.read() if file is not None else _stdin_text()
+        text = _file_text(file) if file is not None and file != "-" else _stdin_text()
     if not text.strip():
         fail("no query: give TEXT, --file F, or a query on standard input")
     store = _store(endpoint) if endpoint else _ad_hoc_store()
@@ -265,6 +307,18 @@ def _ad_hoc_store():
         return IsolatedStore(files, workers=1, graphs=graphs, path=corpus.store_path(files, graphs))
     except RuntimeError as e:
         fail(str(e))
+
+
+def _file_text(path: str) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        fail(f"{path}: cannot read: {e.strerror or e}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        fail(f"{path}:{line}: byte {e.start} is not UTF-8; queries are read as UTF-8")
 
 
 def _stdin_text() -> str:
@@ -401,7 +455,7 @@ def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: 
     report = result.report
     click.echo(f"validation: {'conforms' if report.conforms else 'does NOT conform'} "
                f"({len(report.violations)} violations, {len(report.warnings)} warnings)")
-    print_summary(summarize(result.graph), result.written)
+    print_summary(summarize(result.graph), result.written_files)
     if not no_serve:
         _serve(host, port)
 

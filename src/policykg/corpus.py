@@ -35,11 +35,11 @@ from .iris import BASE
 
 GRAPH_BASE = BASE + "graph/"          # a notice's named graph: GRAPH_BASE + id
 SHIPPED_ID = "zczmbf-2021-9"
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _PENDING, _ASIDE = ".new-", ".old-"
 STORE_FORMAT = "1"            # bump when what a built store holds changes
 READY = "READY"
+ON_DISK_FROM = 10             # notices ingested from which a corpus is kept as an on-disk store
 
 
 class CorpusError(Exception):
@@ -123,8 +123,9 @@ class Corpus:
         return named
 
     def store_path(self, files: list[Path], graphs: dict[Path, str]) -> Path | None:
-        """An on-disk store of these files, built once per state of the corpus; None where the
-        corpus folder cannot be written (the caller then loads the files into memory).
+        """An on-disk store of these files, built once per state of the corpus; None for a corpus
+        of fewer than ON_DISK_FROM ingested notices, or where the corpus folder cannot be
+        written (the caller then loads the files into memory).
 
         A server then starts by opening it, not by parsing every notice's Turtle again, and
         its query workers share it instead of each holding a copy. The store is named by a
@@ -133,6 +134,10 @@ class Corpus:
         """
         from importlib.metadata import version
         from .store import EmbeddedStore
+        if len(self.graph_files()) < 2 * ON_DISK_FROM:
+            # a few notices load from Turtle in well under a second; RocksDB also wants some 800 MB
+            # of address space per process, more than a small SPARQL_WORKER_MEMORY allows
+            return None
         state = [version("policykg"), STORE_FORMAT] + [
             f"{f}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}\t{graphs.get(f, '')}" for f in map(Path, files)]
         key = hashlib.sha256("\n".join(state).encode()).hexdigest()[:20]
@@ -166,15 +171,13 @@ class Corpus:
     def ingest(self, path: Path, *, id: str | None = None, jurisdiction: str | None = None,
                title: str | None = None, replace: bool = False) -> Ingested:
         """Copy, extract, validate and add one notice. Raises CorpusError, ExtractError or BuildError."""
-        from .pipeline import BuildError, extract
+        from .pipeline import BuildError, extract, read_source
         from .serialize import to_turtle
         from .validate import validate_graph
         path = Path(path)
         if not path.is_file():
             raise CorpusError(f"{path}: no such file")
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise CorpusError(f"{path}: {path.stat().st_size:,} bytes; a notice may have at most "
-                              f"{MAX_SOURCE_BYTES:,}")
+        read_source(path)                      # the size limit and UTF-8, with line and column
         data = path.read_bytes()
         digest = _sha256(data)
         if id is not None and not _ID.match(id):

@@ -33,7 +33,7 @@ _PARSE_STACK = 64 * 1024 * 1024
 _PARSE_RECURSION = 25_000
 
 
-READ_ONLY = "this endpoint is read-only; updates are refused"
+READ_ONLY = "this store is read-only and answers queries only"
 NO_SERVICE = "SERVICE: federated queries are refused; this endpoint never fetches other endpoints"
 _BLOCKED = "Permission denied (os error 13)"     # how pyoxigraph reports a socket the sandbox refused
 NO_DATASET = "FROM / FROM NAMED: only the local default graph is served; a query cannot name other graphs"
@@ -56,13 +56,15 @@ def check_query(query: str, *, sandboxed: bool = False) -> None:
         raise QueryRefused(f"the query nests {depth} levels deep; the limit is {MAX_NESTING}")
     # the word alone is refused at once: rdflib re-parses the whole query for every SERVICE
     # it meets, without end when one is nested in another
-    if any(kind == "word" and text.upper() == "SERVICE" for kind, text, _ in _tokens(query)):
-        raise QueryRefused(NO_SERVICE)
+    at = next((at for kind, text, at in _tokens(query) if kind == "word" and text.upper() == "SERVICE"), None)
+    if at is not None:
+        line = query.count("\n", 0, at) + 1
+        raise QueryRefused(NO_SERVICE, 400, line, at - query.rfind("\n", 0, at))
     # a comment ends at CR as well as LF (SPARQL 1.1, 19.4); rdflib's ends at LF only
     tree, error = _parse(query.replace("\r\n", "\n").replace("\r", "\n"))
     if tree is None:
         if _parses_as_update(query):
-            raise QueryRefused(READ_ONLY, 403)
+            raise QueryRefused(f"{_first_keyword(query)} is an update; {READ_ONLY}", 403)
         if not sandboxed:
             raise error
         return
@@ -71,6 +73,12 @@ def check_query(query: str, *, sandboxed: bool = False) -> None:
         raise QueryRefused(NO_SERVICE)
     if "datasetClause" in found:
         raise QueryRefused(NO_DATASET)
+
+
+def _first_keyword(query: str) -> str:
+    from .store import UPDATE_KEYWORDS
+    return next((text.upper() for kind, text, _ in _tokens(query)
+                 if kind == "word" and text.upper() in UPDATE_KEYWORDS), "the query")
 
 
 def _parse(query: str):

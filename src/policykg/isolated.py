@@ -56,7 +56,7 @@ def _child(conn, files: list[str], memory_mb: int | None, graphs: dict | None = 
         try:
             _send(conn, store.run(query, bindings, limit=limit, max_bytes=max_bytes))
         except QueryRefused as e:
-            conn.send(("refused", (e.message, e.status)))
+            conn.send(("refused", (e.message, e.status, e.line, e.column)))
         except QueryError as e:
             conn.send(("query-error", (e.message, e.line, e.column)))
         except MemoryError:

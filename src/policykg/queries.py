@@ -172,8 +172,22 @@ DOC_TITLES = "pkg:citedTitle pkg:officialTitle skos:prefLabel rdfs:label"
 CONCEPT_NAMES = "skos:prefLabel skos:altLabel skos:notation"
 
 
-def _pairs(store: Store, sparql: str) -> list[tuple[str, str]]:
-    return [(r[0].value, r[1].value) for r in store.select(sparql).rows if r[0] is not None and r[1] is not None]
+def _answer(store: Store, sparql: str, variables: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The values of the named variables, for rows that bind them all.
+
+    Read by name, and checked: an endpoint that answers with other variables
+    gets a QueryError naming it, not an IndexError."""
+    rs = store.select(sparql)
+    missing = [v for v in variables if v not in rs.variables]
+    if missing:
+        raise QueryError(f"{store.name}: the answer has the variables {', '.join(rs.variables) or 'none'}, "
+                         f"not {', '.join('?' + v for v in missing)} that the query selects")
+    at = [rs.variables.index(v) for v in variables]
+    return [tuple(r[i].value for i in at) for r in rs.rows if all(r[i] is not None for i in at)]
+
+
+def _pairs(store: Store, sparql: str, variables: tuple[str, str]) -> list[tuple[str, str]]:
+    return _answer(store, sparql, variables)
 
 
 class NameIndex:
@@ -186,28 +200,33 @@ class NameIndex:
     def __init__(self, store: Store):
         self.bodies: dict[str, set[str]] = {}
         for iri, name in _pairs(store, f"SELECT ?x ?name WHERE {{ {{ ?x pkg:level ?level }} UNION "
-                                       f"{{ ?x a pkg:UnresolvedBody }} ?x ?p ?name . VALUES ?p {{ {BODY_NAMES} }} }}"):
+                                       f"{{ ?x a pkg:UnresolvedBody }} ?x ?p ?name . VALUES ?p {{ {BODY_NAMES} }} }}",
+                                ("x", "name")):
             self.bodies.setdefault(name, set()).add(iri)
         self.body_iris = {i for iris in self.bodies.values() for i in iris}
         self.measures: dict[int, list[str]] = {}
-        for iri, n in _pairs(store, "SELECT ?x ?n WHERE { ?x a pkg:Measure ; pkg:number ?n }"):
-            self.measures.setdefault(int(n), []).append(iri)
+        for iri, n in _pairs(store, "SELECT ?x ?n WHERE { ?x a pkg:Measure ; pkg:number ?n }", ("x", "n")):
+            try:
+                self.measures.setdefault(int(n), []).append(iri)
+            except ValueError:
+                raise QueryError(f"{store.name}: measure {iri} has the number {n!r}, not an integer") from None
         self.measure_iris = {i for iris in self.measures.values() for i in iris}
         self.concepts: dict[str, dict[str, set[str]]] = {}
         for scheme, scheme_iri in SCHEME_IRIS.items():
             names: dict[str, set[str]] = {}
             for iri, name in _pairs(store, f"SELECT ?x ?name WHERE {{ ?x skos:inScheme {scheme_iri} ; ?p ?name . "
-                                           f"VALUES ?p {{ {CONCEPT_NAMES} }} }}"):
+                                           f"VALUES ?p {{ {CONCEPT_NAMES} }} }}", ("x", "name")):
                 names.setdefault(name.lower(), set()).add(iri)
             self.concepts[scheme] = names
         self.concept_labels = {scheme: sorted(n for _, n in _pairs(
-            store, f"SELECT ?x ?l WHERE {{ ?x skos:inScheme {scheme_iri} ; skos:prefLabel ?l FILTER (lang(?l) = 'zh') }}"))
+            store, f"SELECT ?x ?l WHERE {{ ?x skos:inScheme {scheme_iri} ; skos:prefLabel ?l FILTER (lang(?l) = 'zh') }}",
+            ("x", "l")))
             for scheme, scheme_iri in SCHEME_IRIS.items()}
         self.documents: dict[str, set[str]] = {}
         for iri, title in _pairs(store, f"SELECT ?x ?title WHERE {{ ?x a pkg:LegalDocument ; ?p ?title . "
-                                        f"VALUES ?p {{ {DOC_TITLES} }} }}"):
+                                        f"VALUES ?p {{ {DOC_TITLES} }} }}", ("x", "title")):
             self.documents.setdefault(iri, set()).add(title)
-        self.cited = {r[0].value for r in store.select("SELECT DISTINCT ?x WHERE { ?m pkg:cites ?x }").rows}
+        self.cited = {x for (x,) in _answer(store, "SELECT DISTINCT ?x WHERE { ?m pkg:cites ?x }", ("x",))}
         self.resolved: dict[tuple, Term] = {}
 
 
@@ -394,6 +413,11 @@ def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, 
     params.pop(NOTICE, None) if NOTICE not in query.names else None
     bindings = bindings_for(store, query, params)
     try:
-        return store.select(query.sparql, bindings)
+        result = store.select(query.sparql, bindings)
     except QueryError as e:
         raise QueryError(f"{query.path.name}: {e.message}", e.line, e.column) from None
+    missing = [c for c in query.columns if c not in result.variables]
+    if missing:
+        raise QueryError(f"{store.name}: the answer to {query.name} has the columns "
+                         f"{', '.join(result.variables) or 'none'}, not {', '.join(missing)}")
+    return result

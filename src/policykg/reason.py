@@ -21,13 +21,14 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .iris import PKG
 from .serialize import to_turtle
-from .validate import context_graph, load_rdf, ontology_graph
+from .validate import DEFAULT_MAX_TRIPLES, context_graph, load_rdf, ontology_graph
 
 # Datatypes outside the OWL 2 datatype map, and how the projection rewrites them.
 PROJECTED_DATATYPES = {XSD.date: (XSD.dateTime, "T00:00:00"), XSD.gYear: (XSD.dateTime, "-01-01T00:00:00")}
 # Provenance classes: their instances carry no axioms worth reasoning about.
 LEFT_OUT_CLASSES = (PKG.TextSpan, PKG.Mention)
-LEFT_OUT_PROPERTIES = (PKG.text, PKG.forProperty)
+# owl:imports is left out too: owlready2 would fetch every ontology it names.
+LEFT_OUT_PROPERTIES = (PKG.text, PKG.forProperty, OWL.imports)
 
 
 class ReasonerUnavailable(RuntimeError):
@@ -189,5 +190,8 @@ def materialise(data: Graph, *, with_ontology: bool = True) -> ReasoningReport:
 ENGINES = {"hermit": reason, "owlrl": materialise}
 
 
-def reason_file(path: Path, engine: str = "hermit") -> ReasoningReport:
-    return ENGINES[engine](load_rdf(path))
+def reason_file(path: Path, engine: str = "hermit", *,
+                max_triples: int | None = DEFAULT_MAX_TRIPLES) -> ReasoningReport:
+    """Reason over an RDF file; refuses (InputError) one without triples or
+    with more than max_triples (None: no limit)."""
+    return ENGINES[engine](load_rdf(path, max_triples=max_triples))

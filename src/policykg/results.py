@@ -113,20 +113,68 @@ def to_json(rs: ResultSet) -> str:
     }, ensure_ascii=False, indent=1)
 
 
-def term_from_json(d: dict) -> Term:
-    kind = d["type"]
+class ResultsError(ValueError):
+    """An answer that is not well-formed SPARQL 1.1 Query Results JSON; says where."""
+
+
+TERM_KINDS = {"uri", "literal", "typed-literal", "bnode"}
+
+
+def term_from_json(d: dict, where: str = "a term") -> Term:
+    if not isinstance(d, dict):
+        raise ResultsError(f"{where} is not an object")
+    kind, value = d.get("type"), d.get("value")
+    if kind not in TERM_KINDS:
+        raise ResultsError(f"{where} has type {kind!r}; types are {', '.join(sorted(TERM_KINDS))}")
+    if not isinstance(value, str):
+        raise ResultsError(f"{where} has no string value")
     if kind in ("literal", "typed-literal"):     # typed-literal: SPARQL 1.0 JSON, still seen
         lang = d.get("xml:lang")
         datatype = None if lang else d.get("datatype")
-        return Term("literal", d["value"], None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype, lang)
-    return Term(kind, d["value"])
+        if not isinstance(lang, (str, type(None))) or not isinstance(datatype, (str, type(None))):
+            raise ResultsError(f"{where} has a language or datatype that is not a string")
+        return Term("literal", value, None if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype, lang)
+    return Term(kind, value)
 
 
-def from_json(text: str | dict) -> ResultSet:
-    data = json.loads(text) if isinstance(text, str) else text
-    variables = data["head"].get("vars", [])
-    return ResultSet(variables, [tuple(term_from_json(b[v]) if v in b else None for v in variables)
-                                 for b in data["results"]["bindings"]])
+def read_json(text: str | bytes | dict) -> dict:
+    """A SPARQL JSON answer as a dict; ResultsError if it is not JSON or not an object."""
+    if isinstance(text, dict):
+        return text
+    try:
+        data = json.loads(text)
+    except ValueError as e:                       # JSONDecodeError, or bytes that are not UTF-8
+        raise ResultsError(f"not JSON: {e}") from None
+    if not isinstance(data, dict):
+        raise ResultsError(f"not a JSON object but {type(data).__name__}")
+    return data
+
+
+def ask_from_json(text: str | bytes | dict) -> bool:
+    data = read_json(text)
+    if not isinstance(data.get("boolean"), bool):
+        raise ResultsError("an ASK answer has no boolean")
+    return data["boolean"]
+
+
+def from_json(text: str | bytes | dict) -> ResultSet:
+    """A ResultSet from SPARQL 1.1 JSON results; ResultsError names what is malformed."""
+    data = read_json(text)
+    head, results = data.get("head"), data.get("results")
+    if not isinstance(head, dict):
+        raise ResultsError("no head object")
+    variables = head.get("vars", [])
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+        raise ResultsError("head.vars is not a list of names")
+    if not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
+        raise ResultsError("no results.bindings list")
+    rows = []
+    for n, b in enumerate(results["bindings"]):
+        if not isinstance(b, dict):
+            raise ResultsError(f"results.bindings[{n}] is not an object")
+        rows.append(tuple(term_from_json(b[v], f"results.bindings[{n}].{v}") if v in b else None
+                          for v in variables))
+    return ResultSet(variables, rows)
 
 
 # --- SPARQL Query Results XML --------------------------------------------------------

@@ -7,6 +7,7 @@ so that a class's subclasses and a body's labels are seen.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -92,17 +93,194 @@ class ValidationReport:
         return self.results_graph.serialize(format="turtle") if self.results_graph is not None else ""
 
 
-def load_rdf(path: Path, graph: Graph | None = None) -> Graph:
-    """Parse an RDF file; a syntax error names the file and line."""
-    graph = graph if graph is not None else Graph()
-    fmt = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".jsonld": "json-ld",
-           ".n3": "n3", ".trig": "trig"}.get(Path(path).suffix.lower(), "turtle")
+RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".jsonld": "json-ld",
+               ".n3": "n3", ".trig": "trig"}
+
+# The most triples `policykg validate` (and `reason`) take by default. pySHACL
+# grows a little faster than the data and holds it all in memory: 200,000
+# triples (about 30 notices) take about 4 minutes and 0.7 GB; 1.77 million
+# took more than 10 minutes and 7.6 GB.
+DEFAULT_MAX_TRIPLES = 200_000
+# A file larger than this many bytes per allowed triple is refused unread. The
+# shipped Turtle takes 73 (measures) to 96 (laws) bytes a triple, N-Triples
+# about twice that, so a file under the triple limit is far under this one.
+BYTES_PER_TRIPLE = 256
+
+
+# `policykg validate` end to end (start-up, parsing, pySHACL with the registries),
+# measured on this machine (2 cores, nothing else running) on synthetic corpora
+# (benchmarks/corpus.py: n copies of the notice with its legal basis):
+# (triples in the file, seconds).
+MEASURED_SECONDS = ((58, 1.3), (6_968, 5.0), (34_120, 29.0), (102_000, 107.6), (203_820, 244.3))
+
+
+def estimate_seconds(triples: int) -> float:
+    """Roughly how long `policykg validate` takes on a file of this many triples:
+    MEASURED_SECONDS interpolated linearly, and past the last point extended
+    with the growth between the last two (time ∝ triples^1.18)."""
+    points = MEASURED_SECONDS
+    if triples <= points[0][0]:
+        return points[0][1]
+    for (n0, t0), (n1, t1) in zip(points, points[1:]):
+        if triples <= n1:
+            return t0 + (t1 - t0) * (triples - n0) / (n1 - n0)
+    (n0, t0), (n1, t1) = points[-2], points[-1]
+    growth = math.log(t1 / t0) / math.log(n1 / n0)
+    return t1 * (triples / n1) ** growth
+
+
+def cost_line(triples: int) -> str:
+    """What `policykg validate` says before it starts."""
+    return (f"validating {triples:,} triple{'s' if triples != 1 else ''}, "
+            f"about {_duration(estimate_seconds(triples))}")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def rdf_format(path: Path) -> str:
+    return RDF_FORMATS.get(Path(path).suffix.lower(), "turtle")
+
+
+_OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "n3": "N3", "trig": "TRIG",
+               "json-ld": "JSON_LD"}
+
+
+def count_triples(path: Path, stop: int | None = None) -> int | None:
+    """Triples in an RDF file, read as a stream and abandoned past `stop`.
+
+    None when the streaming parser rejects the file (rdflib, which reports
+    the line, then has the last word)."""
+    import pyoxigraph as ox
+    fmt = getattr(ox.RdfFormat, _OX_FORMATS[rdf_format(path)])
+    n = 0
     try:
-        graph.parse(path, format=fmt)
+        for _ in ox.parse(path=str(path), format=fmt, base_iri=Path(path).resolve().as_uri(), lenient=True):
+            n += 1
+            if stop is not None and n >= stop:
+                break
+    except (SyntaxError, ValueError, OSError):
+        return None
+    return n
+
+
+def _remote_contexts(node, found: list[str]) -> list[str]:
+    """URLs a JSON-LD document would fetch: string @context values and @import."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                for c in value if isinstance(value, list) else [value]:
+                    if isinstance(c, str):
+                        found.append(c)
+            elif key == "@import" and isinstance(value, str):
+                found.append(value)
+            _remote_contexts(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _remote_contexts(item, found)
+    return found
+
+
+def check_json_ld(path: Path, raw: bytes) -> None:
+    """Refuse a JSON-LD file whose context is elsewhere: rdflib would fetch it."""
+    try:
+        text = raw.decode("utf-8")
+        doc = json.loads(text)
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: byte {e.start} is not UTF-8; JSON-LD is read as UTF-8") from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    remote = _remote_contexts(doc, [])
+    if remote:
+        url = remote[0]
+        at = text.find(json.dumps(url)[1:-1])
+        line, col = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (1, 1)
+        raise InputError(f"{path}:{line}:{col}: the JSON-LD context {url!r} is not in the file; "
+                         f"policykg never fetches URLs: put the context itself in the file")
+
+
+def check_rdf_file(path: Path, max_triples: int | None = None) -> int | None:
+    """Before a file is parsed: it exists, is not too large, refers to nothing remote,
+    and holds triples. Returns the triple count (None if only rdflib can read it).
+
+    The byte size is checked before anything is read, and triples are counted
+    from a stream that stops past the limit, so an oversized file costs little.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory")
+    if max_triples is not None and size > max_triples * BYTES_PER_TRIPLE:
+        raise InputError(f"{path}: the file is {size / 1e6:,.1f} MB, more than --max-triples "
+                         f"{max_triples:,} allows ({max_triples * BYTES_PER_TRIPLE / 1e6:,.1f} MB at "
+                         f"{BYTES_PER_TRIPLE} bytes a triple), so it was not read; validate notice by notice, "
+                         f"or raise --max-triples")
+    if rdf_format(path) == "json-ld":
+        check_json_ld(path, path.read_bytes())
+    count = count_triples(path, None if max_triples is None else max_triples + 1)
+    if count == 0:
+        raise InputError(f"{path}: no data: the file holds no triples")
+    if count is not None and max_triples is not None and count > max_triples:
+        raise InputError(f"{path}: more than {max_triples:,} triples, the limit (--max-triples "
+                         f"{max_triples:,}: pySHACL takes about {_duration(estimate_seconds(max_triples))} "
+                         f"for that many, and grows faster than the data); validate notice by notice, "
+                         f"or raise --max-triples")
+    return count
+
+
+def load_rdf(path: Path, graph: Graph | None = None, *, max_triples: int | None = None,
+             announce=None) -> Graph:
+    """Parse an RDF file; a syntax error names the file and line.
+
+    The file is opened here and handed to rdflib as a stream, so a path is
+    never taken for a URL; JSON-LD contexts that are not in the file are
+    refused (see check_json_ld). With max_triples, larger files and files
+    without triples are refused (InputError) before being parsed; announce,
+    if given, is called with the triple count first.
+    """
+    path = Path(path)
+    count = check_rdf_file(path, max_triples) if max_triples is not None else None
+    if max_triples is None and rdf_format(path) == "json-ld" and path.is_file():
+        check_json_ld(path, path.read_bytes())
+    if announce is not None and count is not None:
+        announce(count)
+    graph = graph if graph is not None else Graph()
+    before = len(graph)
+    fmt = rdf_format(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    if fmt != "xml":                  # RDF/XML may declare its encoding; the others are UTF-8
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = raw.count(b"\n", 0, e.start) + 1
+            raise InputError(f"{path}:{line}: byte {e.start} is not UTF-8; {fmt} files are read as UTF-8") from None
+    try:
+        graph.parse(data=raw, format=fmt, publicID=path.resolve().as_uri())
     except Exception as e:            # rdflib raises several unrelated types
         raise InputError(f"{path}:{_syntax_error(e)}") from None
+    if max_triples is not None:
+        added = len(graph) - before
+        if added == 0:
+            raise InputError(f"{path}: no data: the file holds no triples")
+        if added > max_triples:
+            raise InputError(f"{path}: {added:,} triples, more than --max-triples {max_triples:,}")
     return graph
 
 
@@ -252,9 +430,10 @@ def validate_graph(data: Graph, *, with_context: bool = True) -> ValidationRepor
         for t in context_graph():
             full.add(t)
     shapes = compiled_shapes_graph()
+    # do_owl_imports off (pySHACL's default, stated): owl:imports in the data must never be fetched
     conforms, results, results_text = shacl_validate(
         full, shacl_graph=shapes, ont_graph=ontology_graph(),
-        inference="rdfs", advanced=True, allow_warnings=True)
+        inference="rdfs", advanced=True, allow_warnings=True, do_owl_imports=False)
     generic = frozenset(str(m) for shape in shapes.subjects(RDF.type, SH.NodeShape)
                         for m in shapes.objects(shape, SH.message))
     if not isinstance(results, Graph):
@@ -280,6 +459,11 @@ def validate_graph(data: Graph, *, with_context: bool = True) -> ValidationRepor
     return ValidationReport(bool(conforms), findings, results)
 
 
-def validate_file(path: Path) -> ValidationReport:
-    """Validate an RDF file (e.g. a hand-edited copy of data/measures.ttl)."""
-    return validate_graph(load_rdf(path))
+def validate_file(path: Path, *, max_triples: int | None = DEFAULT_MAX_TRIPLES,
+                  announce=None) -> ValidationReport:
+    """Validate an RDF file (e.g. a hand-edited copy of data/measures.ttl).
+
+    Refuses (InputError) a file without triples or with more than max_triples
+    (None: no limit), before parsing it; announce(n) is called with the
+    triple count before the work starts."""
+    return validate_graph(load_rdf(path, max_triples=max_triples, announce=announce))

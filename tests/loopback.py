@@ -1,0 +1,99 @@
+"""Servers on 127.0.0.1 for tests: a listener that records whether anything
+connected, and a tiny HTTP server that answers every request with a fixed body.
+Each is a context manager and stops when the `with` block ends."""
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Listener:
+    """Accepts connections on 127.0.0.1 and keeps the first bytes each one sent."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.received: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _accept_one(self) -> bool:
+        try:
+            conn, _ = self.sock.accept()
+        except (TimeoutError, BlockingIOError):
+            return False
+        with conn:
+            conn.settimeout(1)
+            try:
+                self.received.append(conn.recv(4096) or b"(connected, sent nothing)")
+            except OSError:
+                self.received.append(b"(connected)")
+        return True
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._accept_one()
+            except OSError:
+                return
+
+    def connections(self) -> list[bytes]:
+        """Every connection so far, including any still waiting in the backlog."""
+        self._stop.set()
+        self._thread.join()
+        self.sock.setblocking(False)
+        while self._accept_one():
+            pass
+        return self.received
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@contextlib.contextmanager
+def listener():
+    lst = Listener()
+    try:
+        yield lst
+    finally:
+        lst.close()
+
+
+@contextlib.contextmanager
+def http_server(body: bytes | str, content_type: str = "application/sparql-results+json", status: int = 200):
+    """An HTTP server on 127.0.0.1 answering every GET and POST with body; yields its URL."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
