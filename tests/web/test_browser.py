@@ -106,6 +106,18 @@ def test_query_in_the_editor(page, site):
     assert page.evaluate("window.policykgYasgui.getTab().getYasqe().config.autocompleters") == ["variables", "prefixes"]
 
 
+def test_the_editor_says_when_an_answer_was_cut_at_the_row_limit(page, site):
+    page.goto(site + "/editor")
+    page.wait_for_function("() => window.policykgYasgui !== undefined")
+    assert page.is_hidden("#truncated")
+    page.evaluate("() => { window.policykgYasgui.getTab().setQuery('SELECT * WHERE { ?s ?p ?o }'); }")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector("#truncated:not([hidden])", timeout=30000)
+    assert "limit=10000" in page.inner_text("#truncated") and "结果已截断" in page.inner_text("#truncated")
+    shot(page, "editor-truncated")
+    assert_nothing_blocked(page)
+
+
 def test_the_pages_answer_with_the_security_headers(page, site):
     response = page.goto(site + "/editor")
     headers = response.headers

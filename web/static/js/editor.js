@@ -21,5 +21,22 @@
   for (const ex of config.examples) {
     yasgui.addTab(false, { name: ex.name, yasqe: { value: prologue + "\n\n" + ex.query } });
   }
+  // an answer cut at the row or byte limit says so in a header: say it on the page too.
+  // Each tab's query editor reports the response (a fetch Response's headers) when it comes.
+  const notice = document.getElementById("truncated");
+  const show = (headers) => {
+    const cut = headers && headers.get ? headers.get("x-policykg-truncated") : null;
+    notice.hidden = !cut;
+    notice.textContent = cut ? `${config.truncated} (${cut.replace(/^true;\s*/, "")})` : "";
+  };
+  const hook = (tab) => {
+    const yasqe = tab && tab.getYasqe ? tab.getYasqe() : null;
+    if (!yasqe || yasqe.policykgHooked) return;
+    yasqe.policykgHooked = true;
+    yasqe.on("queryResponse", (_yasqe, response) => show(response && response.headers));
+  };
+  hook(yasgui.getTab());
+  yasgui.on("tabSelect", (_yasgui, id) => setTimeout(() => hook(yasgui.getTab(id)), 0));
+  yasgui.on("query", (_yasgui, tab) => hook(tab));
   window.policykgYasgui = yasgui;
 })();
