@@ -168,6 +168,20 @@ def test_a_larger_corpus_is_kept_as_an_on_disk_store_built_once(filled, tmp_path
     in_memory = EmbeddedStore(files, graphs)
     for name in ("documents", "part-summary", "department-workload"):
         assert sorted(run_saved_query(on_disk, name).rows) == sorted(run_saved_query(in_memory, name).rows)
+    # a notice added: the last store is copied (hard links) and only the new notice loaded into it
+    grown = []
+    real = Corpus._grown_from
+    monkeypatch.setattr(Corpus, "_grown_from", staticmethod(lambda prev, state: grown.append(real(prev, state))
+                                                             or grown[-1]))
+    corpus.ingest(Path(__file__).parent / "fixtures" / "notices" / "chengdu-2023-private-economy.txt")
+    files, graphs = default_files(corpus), corpus.named_graphs()
+    extended = corpus.store_path(files, graphs)
+    assert extended != path and not path.exists()
+    assert [p.parent.name for p in grown[-1]] == ["chengdu-2023-private-economy"] * 2
+    counts = EmbeddedStore(files, graphs, path=extended).select(
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a pkg:Measure }").values("n")
+    assert counts == [str(35 + 20 + 12 + 13)]
+    path = extended
     Corpus(folder).remove("hunan-2024-work-points")                # a new state of the corpus: a new store
     corpus = Corpus(folder)
     files, graphs = default_files(corpus), corpus.named_graphs()

@@ -368,8 +368,17 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
             state = "added" if done.changed else "unchanged (the same bytes are already there)"
             click.echo(f"{path}: {entry.id} {state}: {entry.measures} measures, {entry.bodies} bodies, "
                        f"{len(entry.warnings)} warnings")
+    _refresh_store(corpus)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _refresh_store(corpus) -> None:
+    """Bring a large corpus's on-disk store up to date now, so that no server start pays for it."""
+    from .store import default_files
+    path = corpus.store_path(default_files(corpus), corpus.named_graphs())
+    if path is not None:
+        click.echo(f"store: {path}")
 
 
 class _plain:
@@ -412,10 +421,12 @@ def remove(id_: str, folder: Path | None) -> None:
     """Remove a notice from the corpus."""
     from .corpus import Corpus, CorpusError
     try:
-        entry = Corpus(folder).remove(id_)
+        corpus = Corpus(folder)
+        entry = corpus.remove(id_)
     except CorpusError as e:
         fail(str(e))
     click.echo(f"removed {entry.id} ({entry.title})")
+    _refresh_store(corpus)
 
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

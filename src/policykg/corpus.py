@@ -39,6 +39,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _PENDING, _ASIDE = ".new-", ".old-"
 STORE_FORMAT = "1"            # bump when what a built store holds changes
 READY = "READY"
+STATE = "STATE"               # the files a built store holds, to extend it when notices are added
 ON_DISK_FROM = 10             # notices ingested from which a corpus is kept as an on-disk store
 
 
@@ -138,34 +139,52 @@ class Corpus:
             # a few notices load from Turtle in well under a second; RocksDB also wants some 800 MB
             # of address space per process, more than a small SPARQL_WORKER_MEMORY allows
             return None
-        state = [version("policykg"), STORE_FORMAT] + [
-            f"{f}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}\t{graphs.get(f, '')}" for f in map(Path, files)]
-        key = hashlib.sha256("\n".join(state).encode()).hexdigest()[:20]
+        state = [f"{f}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}\t{graphs.get(f, '')}" for f in map(Path, files)]
+        key = hashlib.sha256("\n".join([version("policykg"), STORE_FORMAT] + state).encode()).hexdigest()[:20]
         stores = self.folder / ".store"
         target = stores / key
         if (target / READY).is_file():
             return target
         try:
             stores.mkdir(parents=True, exist_ok=True)
-            building = Path(tempfile.mkdtemp(prefix=".build-", dir=stores))
+            building = Path(tempfile.mkdtemp(prefix=".build-", dir=stores)) / "store"
         except OSError:
             return None
+        previous = next((d for d in stores.iterdir() if (d / READY).is_file()), None)
         try:
-            EmbeddedStore(files, graphs, path=building, build=True)
+            added = self._grown_from(previous, state)
+            if added is None:
+                EmbeddedStore(files, graphs, path=building, build=True)
+            else:
+                # only notices were added since: copy the last store (hard links) and load just those
+                import pyoxigraph as ox
+                ox.Store.read_only(str(previous)).backup(str(building))
+                EmbeddedStore(files, graphs, path=building, build=True, only=added)
             import gc
             gc.collect()                 # the RocksDB lock goes with the object
+            (building / STATE).write_text(version("policykg") + "\n" + "\n".join(state) + "\n", encoding="utf-8")
             (building / READY).write_text(key + "\n", encoding="utf-8")
             try:
                 os.replace(building, target)
             except OSError:              # another process built the same store first
-                shutil.rmtree(building, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(building, ignore_errors=True)
-            raise
+                pass
+        finally:
+            shutil.rmtree(building.parent, ignore_errors=True)
         for old in stores.iterdir():
             if old.name != target.name and not old.name.startswith(".build-"):
                 shutil.rmtree(old, ignore_errors=True)
         return target
+
+    @staticmethod
+    def _grown_from(previous: Path | None, state: list[str]) -> list[Path] | None:
+        """The files added since `previous` was built, when nothing else changed; else None."""
+        from importlib.metadata import version
+        if previous is None or not (previous / STATE).is_file():
+            return None
+        before = (previous / STATE).read_text(encoding="utf-8").splitlines()
+        if not before or before[0] != version("policykg") or not set(before[1:]) <= set(state):
+            return None
+        return [Path(line.split("\t", 1)[0]) for line in state if line not in set(before[1:])]
 
     # --- changing ------------------------------------------------------------------
     def ingest(self, path: Path, *, id: str | None = None, jurisdiction: str | None = None,

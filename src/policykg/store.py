@@ -275,12 +275,13 @@ class EmbeddedStore(Store):
     """pyoxigraph in memory, loaded with the ontology, vocabularies, registries and data."""
 
     def __init__(self, files: Iterable[Path] | None = None, graphs: Mapping[Path, str] | None = None, *,
-                 path: Path | None = None, build: bool = False):
+                 path: Path | None = None, build: bool = False, only: Iterable[Path] | None = None):
         """`graphs` names the notice a file holds: it is loaded into the default graph, which
         every saved query reads, and into that notice's named graph as well.
 
         With `path`, the store is on disk: built there from the files when `build`, else opened
-        read-only as a build left it (see `policykg.corpus.Corpus.store_path`)."""
+        read-only as a build left it (see `policykg.corpus.Corpus.store_path`); `only` loads just
+        those of the files into a store built before (notices added since)."""
         import pyoxigraph as ox
         self._ox = ox
         self._term = term_converter(ox)
@@ -293,7 +294,7 @@ class EmbeddedStore(Store):
             self.store = ox.Store.read_only(str(path))
             return
         self.store = ox.Store(str(path)) if path is not None else ox.Store()
-        for f in self.files:
+        for f in (self.files if only is None else list(only)):
             fmt = ox.RdfFormat.from_extension(Path(f).suffix[1:])
             try:
                 self.store.load(path=str(f), format=fmt)
