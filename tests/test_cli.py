@@ -48,15 +48,15 @@ def test_serve_with_workers_that_cannot_start_exits_2_naming_the_setting():
 
 def test_sparql_refuses_service_and_connects_nowhere():
     """Regression (SSRF): the CLI's ad-hoc queries are checked and run where no socket opens."""
-    from .listener import Listener
+    from .loopback import listener as loopback_listener
     from .ssrf_cases import CASES
     runner = CliRunner()
-    with Listener() as listener:
+    with loopback_listener() as listener:
         for case in [c for c in CASES if c.name in ("comment-ended-by-cr", "less-than-read-as-iri",
                                                      "escape-in-prefixed-name", "nested")]:
-            r = runner.invoke(main, ["sparql", case.text(listener.url)])
+            r = runner.invoke(main, ["sparql", case.text(listener.url + "/sparql")])
             assert r.exit_code == 2 and "SERVICE: federated queries are refused" in r.output, case.name
-        assert listener.settle() == []
+        assert listener.connections() == []
 
 
 def test_sparql_with_3000_nested_groups_is_refused_not_a_crash(tmp_path):

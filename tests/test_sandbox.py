@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from .listener import Listener
+from .loopback import listener as loopback_listener
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux" or platform.machine() not in ("x86_64", "aarch64"),
                                 reason="the seccomp filter is written for Linux on x86_64 and aarch64")
@@ -36,9 +36,9 @@ def _probe(url: str, port: int, answers) -> None:
 
 def test_a_sandboxed_process_reaches_no_host_and_its_engine_fetches_nothing():
     ctx = multiprocessing.get_context("spawn")
-    with Listener() as listener:
+    with loopback_listener() as listener:
         answers = ctx.Queue()
-        child = ctx.Process(target=_probe, args=(listener.url, listener.port, answers))
+        child = ctx.Process(target=_probe, args=(listener.url + "/sparql", listener.port, answers))
         child.start()
         out = answers.get(timeout=60)
         child.join(timeout=10)
@@ -46,7 +46,7 @@ def test_a_sandboxed_process_reaches_no_host_and_its_engine_fetches_nothing():
         assert out["AF_INET"] == out["AF_INET6"] == "PermissionError"
         assert out["unix"] == b"x"
         assert "Permission denied" in out["service"]
-        assert listener.settle() == []
+        assert listener.connections() == []
         # the parent was never filtered: the same listener takes its connection
         socket.create_connection(("127.0.0.1", listener.port), timeout=5).close()
-        assert len(listener.settle()) == 1
+        assert len(listener.connections()) == 1

@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from policykg.web import create_app
 
-from ..listener import Listener
+from ..loopback import listener as loopback_listener
 from ..ssrf_cases import CASES
 
 Q = "SELECT ?n ?t WHERE { ?m a pkg:Measure ; pkg:number ?n ; pkg:title ?t } ORDER BY ?n"
@@ -209,14 +209,14 @@ def test_no_query_makes_the_server_connect_anywhere(apps, mode, case):
     """Regression (SSRF): SERVICE hidden by a CR-ended comment, escapes, case, nesting … is refused,
     and a listener on 127.0.0.1 receives nothing, by GET or POST."""
     client = apps[mode].test_client()
-    with Listener() as listener:
-        query = case.text(listener.url)
+    with loopback_listener() as listener:
+        query = case.text(listener.url + "/sparql")
         answers = [get(client, query, Accept="text/csv"),
                    client.post("/sparql", data=query.encode(), content_type="application/sparql-query")]
         for r in answers:
             assert r.status_code == 400, r.get_data(as_text=True)
             assert "SERVICE" in r.get_data(as_text=True)
-        assert listener.settle() == []
+        assert listener.connections() == []
 
 
 def test_the_query_workers_cannot_open_a_socket(apps):
