@@ -196,8 +196,9 @@ class Corpus:
         path = Path(path)
         if not path.is_file():
             raise CorpusError(f"{path}: no such file")
-        read_source(path)                      # the size limit and UTF-8, with line and column
-        data = path.read_bytes()
+        # the size limit and UTF-8, with line and column; read with newlines untouched, so the
+        # text encodes back to the very bytes of the file
+        data = read_source(path).encode("utf-8")
         digest = _sha256(data)
         if id is not None and not _ID.match(id):
             raise CorpusError(f"--id {id!r}: use lower-case letters, digits, '.', '_' and '-' (at most 80)")
