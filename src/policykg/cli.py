@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 the graph does not conform or the data is stale,
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -352,15 +353,11 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
     corpus = Corpus(folder)
     failed = 0
     with click.progressbar(files, label="ingesting", file=sys.stderr,
-                           show_pos=True) if len(files) > 2 else _plain(files) as bar:
+                           show_pos=True) if len(files) > 2 else contextlib.nullcontext(files) as bar:
         for path in bar:
             try:
                 done = corpus.ingest(path, id=id_, jurisdiction=jurisdiction, title=title, replace=replace)
-            except (CorpusError, ExtractError, RegistryError, InputError) as e:
-                click.echo(f"\npolicykg: {e}", err=True)
-                failed += 1
-                continue
-            except BuildError as e:
+            except (CorpusError, ExtractError, RegistryError, InputError, BuildError) as e:
                 click.echo(f"\npolicykg: {e}", err=True)
                 failed += 1
                 continue
@@ -379,19 +376,6 @@ def _refresh_store(corpus) -> None:
     path = corpus.store_path(default_files(corpus), corpus.named_graphs())
     if path is not None:
         click.echo(f"store: {path}")
-
-
-class _plain:
-    """A context that iterates without a progress bar (one or two files)."""
-
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
 
 
 @main.command()

@@ -408,9 +408,10 @@ def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, 
     `notice` (a corpus id) restricts any saved query to one notice and the shared graphs."""
     query = get_query(query) if isinstance(query, str) else query
     params = dict(params or {})
-    if params.get(NOTICE) and NOTICE not in query.names:
-        store = notice_store(store, params.pop(NOTICE))
-    params.pop(NOTICE, None) if NOTICE not in query.names else None
+    if NOTICE not in query.names:
+        notice = params.pop(NOTICE, None)
+        if notice:
+            store = notice_store(store, notice)
     bindings = bindings_for(store, query, params)
     try:
         result = store.select(query.sparql, bindings)

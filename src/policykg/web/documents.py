@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from ..queries import run_saved_query
-from ..results import Term, TermError
+from ..results import Term
 from .pages import local_path, store
 
 bp = Blueprint("documents", __name__)
@@ -50,11 +50,7 @@ def compare():
     for section, query in COUNTS_BY.items():
         by_key: dict[str, dict] = {}
         for side, iri in enumerate(chosen):
-            try:
-                bound = {"doc": Term.iri(iri)}
-            except TermError:
-                abort(404)
-            for r in store().select(query, bound).dicts():
+            for r in store().select(query, {"doc": Term.iri(iri)}).dicts():
                 row = by_key.setdefault(r["key"].value, {"label": r["label"].value, "href": local_path(r["key"].value),
                                                          "n": [0, 0]})
                 row["n"][side] = int(r["n"].value)
