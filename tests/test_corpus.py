@@ -188,3 +188,36 @@ def test_a_larger_corpus_is_kept_as_an_on_disk_store_built_once(filled, tmp_path
     monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 1)
     again = corpus.store_path(files, graphs)
     assert again != path and not path.exists()
+
+
+SHANGHAI_BODIES = Path(__file__).parent / "fixtures" / "registry" / "shanghai-bodies.ttl"
+
+
+def test_a_user_registry_kept_in_the_corpus_resolves_bodies_of_later_ingests(tmp_path):
+    from policykg import iris
+    from policykg.queries import run_saved_query
+    runner = CliRunner()
+    folder = tmp_path / "corpus"
+    r = runner.invoke(main, ["ingest", "--corpus", str(folder), "--registry", str(SHANGHAI_BODIES), str(SHANGHAI)])
+    assert r.exit_code == 0, r.output
+    assert "registry added" in r.output and "shanghai-2024-road-transport added" in r.output
+    store = open_store(corpus=Corpus(folder))
+    known = "https://w3id.org/policykg/id/body/shanghai-finance"
+    rows = run_saved_query(store, "body-across-documents", {"department": known}).dicts()
+    assert [row["title"].value for row in rows] == ["上海市促进道路运输业高质量发展行动方案"]
+    # the registry's body, not an unresolved one of its place, and the server has its name
+    unresolved = iris.body_in("310000", "市财政局")
+    assert not store.select(f"SELECT ?m WHERE {{ ?m ?p <{unresolved}> }}").rows
+    label = store.select(f'SELECT ?l WHERE {{ <{known}> skos:prefLabel ?l FILTER (lang(?l) = "zh") }}').rows
+    assert [row[0].value for row in label] == ["上海市财政局"]
+    # a second registry under the same name with other bytes needs --replace; a broken one is refused
+    before = snapshot(folder)
+    other = tmp_path / "shanghai-bodies.ttl"
+    other.write_text(SHANGHAI_BODIES.read_text(encoding="utf-8") + "\n# more\n", encoding="utf-8")
+    r = runner.invoke(main, ["ingest", "--corpus", str(folder), "--registry", str(other), str(SHANGHAI)])
+    assert r.exit_code == 2 and "use --replace" in r.output
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix pkg: <https://w3id.org/policykg/ontology#> .\n<a> pkg:level \n", encoding="utf-8")
+    r = runner.invoke(main, ["ingest", "--corpus", str(folder), "--registry", str(broken), str(SHANGHAI)])
+    assert r.exit_code == 2 and "broken.ttl:3:1: not Turtle: Unexpected end" in r.output
+    assert snapshot(folder) == before

@@ -130,3 +130,33 @@ def test_without_roles_blanks_responsibility_clauses_only():
     text = "推动长途客运站一体化衔接。（市交通委（市道运局）牵头，市规划资源局配合）另见（附件1）。"
     blanked = without_roles(text)
     assert len(blanked) == len(text) and "牵头" not in blanked and "（附件1）" in blanked
+
+
+def test_every_role_is_a_responsibility_the_existing_queries_see(store):
+    """Lead, supporting and local-government roles are sub-properties of pkg:responsibleBody:
+    measures-by-department finds a body whatever its role, departments-of-measure names the role."""
+    hunan = {"notice": "hunan-2024-work-points"}
+    roles = [(r["label"].value, r["role"].value)
+             for r in run_saved_query(store, "departments-of-measure", dict(hunan, number="19")).dicts()]
+    assert roles == [("省优化营商环境协调事务中心", "lead"), ("各市州人民政府", "local government")]
+    roles = [(r["label"].value, r["role"].value)
+             for r in run_saved_query(store, "departments-of-measure", dict(hunan, number="3")).dicts()]
+    assert roles == [("省市场监管局", "lead"), ("省税务局", "supporting"), ("省人力资源社会保障厅", "supporting")]
+    # 省税务局 is only ever a supporting body in Hunan's plan, yet it carries its measures
+    numbers = [int(r["number"].value) for r in run_saved_query(
+        store, "measures-by-department", {"department": "省税务局"}).dicts()]
+    assert 2 in numbers and 3 in numbers
+    numbers = [int(r["number"].value) for r in run_saved_query(
+        store, "measures-by-department", {"department": "各市州人民政府"}).dicts()]
+    assert 19 in numbers
+
+
+def test_the_role_properties_are_declared_sub_properties_of_responsibility():
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+    ontology = Graph().parse(Path(__file__).parents[1] / "ontology" / "policykg.ttl")
+    pkg = "https://w3id.org/policykg/ontology#"
+    for role in ("leadBody", "supportingBody", "localGovernmentBody"):
+        assert (URIRef(pkg + role), RDFS.subPropertyOf, URIRef(pkg + "responsibleBody")) in ontology, role
+    # Zhangye's 组织实施 note stays outside responsibility: its answers do not change
+    assert (URIRef(pkg + "implementingBody"), RDFS.subPropertyOf, URIRef(pkg + "responsibleBody")) not in ontology

@@ -13,6 +13,13 @@ def test_every_command_is_documented():
         assert f"policykg {name}" in README, name
 
 
+def test_every_option_of_every_command_is_documented():
+    import click
+    missing = [f"{name} {opt}" for name, command in main.commands.items() for p in command.params
+               if isinstance(p, click.Option) for opt in p.opts if opt.startswith("--") and opt not in README]
+    assert not missing
+
+
 def test_every_web_setting_is_documented():
     for key in DEFAULTS:
         assert f"`{key}`" in README, key

@@ -339,10 +339,13 @@ corpus_option = click.option("--corpus", "folder", type=click.Path(file_okay=Fal
 @click.option("--id", "id_", metavar="ID", help="The notice's id (default: from its document number, or the file name).")
 @click.option("--jurisdiction", metavar="CODE", help="GB/T 2260 code of the issuer's jurisdiction, e.g. 620700.")
 @click.option("--title", help="The notice's title, where its text has none.")
-@click.option("--replace", is_flag=True, help="Replace a notice already in the corpus under the same id.")
+@click.option("--replace", is_flag=True, help="Replace a notice (or registry) already in the corpus under the same id.")
+@click.option("--registry", "registries", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A registry file of more bodies (Turtle, like data/registry/bodies.ttl), kept in the "
+                   "corpus for this and every later ingest and served beside the shipped registries; repeatable.")
 @corpus_option
 def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, title: str | None,
-           replace: bool, folder: Path | None) -> None:
+           replace: bool, registries: tuple[Path, ...], folder: Path | None) -> None:
     """Add notices to the corpus: copy, extract, validate, store as a named graph.
 
     Each file is added whole or not at all; a failure leaves the corpus as it was.
@@ -351,6 +354,12 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
     if id_ is not None and len(files) > 1:
         fail("--id names one notice; give one file with it")
     corpus = Corpus(folder)
+    for path in registries:
+        try:
+            added = corpus.add_registry(path, replace=replace)
+        except (CorpusError, RegistryError) as e:
+            fail(str(e))
+        click.echo(f"{path}: registry {'added' if added else 'unchanged (the same bytes are already there)'}")
     failed = 0
     with click.progressbar(files, label="ingesting", file=sys.stderr,
                            show_pos=True) if len(files) > 2 else contextlib.nullcontext(files) as bar:

@@ -9,6 +9,10 @@ its id, holding:
     basis.ttl     its measures' links to law articles
     entry.json    what `policykg documents` lists
 
+and `.registries/` holds the user's registry files (`ingest --registry`): bodies
+the shipped registry does not know, read by every later ingest and served
+beside the shipped registries.
+
 The shipped Zhangye notice is always in the corpus without being copied: its
 graph is `data/measures.ttl`. Nothing is extracted when a server starts; it
 loads the stored graphs.
@@ -37,6 +41,7 @@ GRAPH_BASE = BASE + "graph/"          # a notice's named graph: GRAPH_BASE + id
 SHIPPED_ID = "zczmbf-2021-9"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _PENDING, _ASIDE = ".new-", ".old-"
+REGISTRIES = ".registries"
 STORE_FORMAT = "1"            # bump when what a built store holds changes
 READY = "READY"
 STATE = "STATE"               # the files a built store holds, to extend it when notices are added
@@ -116,6 +121,17 @@ class Corpus:
                 out += [(entry.graph, self.folder / entry.id / name) for name in ("graph.ttl", "basis.ttl")]
         return out
 
+    def registry_files(self) -> list[Path]:
+        """The user's registry files added with `ingest --registry`, by name."""
+        folder = self.folder / REGISTRIES
+        return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+
+    def registry(self):
+        """The shipped registries and the user's, or None (the shipped ones, cached elsewhere)."""
+        from .registry import load_registry
+        files = self.registry_files()
+        return load_registry(extra=files) if files else None
+
     def named_graphs(self) -> dict[Path, str]:
         """Which file holds which notice's named graph, the shipped notice's included."""
         shipped = resources.default_output()
@@ -187,6 +203,40 @@ class Corpus:
         return [Path(line.split("\t", 1)[0]) for line in state if line not in set(before[1:])]
 
     # --- changing ------------------------------------------------------------------
+    def add_registry(self, path: Path, *, replace: bool = False) -> bool:
+        """Keep a registry file (Turtle bodies, like data/registry/bodies.ttl) for every later
+        ingest and the server. False when the same bytes are already there. Raises CorpusError
+        or RegistryError (a syntax error with its line, or a name given to two bodies)."""
+        from .registry import load_registry
+        path = Path(path)
+        if not path.is_file():
+            raise CorpusError(f"{path}: no such file")
+        data = path.read_bytes()
+        name = _slug(path.stem) + ".ttl"
+        target = self.folder / REGISTRIES / name
+        if target.is_file():
+            if target.read_bytes() == data:
+                return False
+            if not replace:
+                raise CorpusError(f"{path}: a different registry is already in the corpus as {name}; "
+                                  "use --replace to replace it")
+        _check_turtle(path, data)
+        others = [f for f in self.registry_files() if f.name != name]
+        load_registry(extra=others + [path])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=_PENDING, dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return True
+
     def ingest(self, path: Path, *, id: str | None = None, jurisdiction: str | None = None,
                title: str | None = None, replace: bool = False) -> Ingested:
         """Copy, extract, validate and add one notice. Raises CorpusError, ExtractError or BuildError."""
@@ -202,7 +252,8 @@ class Corpus:
         digest = _sha256(data)
         if id is not None and not _ID.match(id):
             raise CorpusError(f"--id {id!r}: use lower-case letters, digits, '.', '_' and '-' (at most 80)")
-        result = extract(path, title=title, jurisdiction=jurisdiction)
+        registry = self.registry()
+        result = extract(path, registry, title=title, jurisdiction=jurisdiction)
         doc = result.document
         if not doc.measures:
             raise CorpusError(f"{path}:1:1: no measures found: not a notice of this genre")
@@ -218,12 +269,17 @@ class Corpus:
                                   f"use --replace to replace it, or --id to add it beside")
         # the notice's own graph, beside the registries; its legal-basis links come from the shipped
         # law texts by the code `policykg build` validates with them
-        report = validate_graph(result.graph)
+        checked = result.graph
+        if registry is not None:
+            from .graph import places_of
+            # the user's registry files are context like the shipped ones
+            checked = checked + registry.extra + places_of(registry.extra)
+        report = validate_graph(checked)
         if not report.conforms:
             raise BuildError(f"{path}: the extracted graph does not conform to the shapes; "
                              "the corpus is unchanged:\n" + report.text())
         turtle = to_turtle(result.graph)
-        entry = Entry(id=id, **describe(turtle), warnings=result.warnings + report.warning_lines(),
+        entry = Entry(id=id, **describe(turtle, self.registry_files()), warnings=result.warnings + report.warning_lines(),
                       sha256=digest)
         self._write(entry, data, turtle, to_turtle(result.basis), replace=existing is not None)
         return Ingested(entry, changed=True)
@@ -301,11 +357,27 @@ SELECT ?title ?number (SAMPLE(?issuer) AS ?by_name) ?date (SAMPLE(?code) AS ?pla
 } GROUP BY ?title ?number ?date"""
 
 
-def describe(turtle: str) -> dict:
+def _check_turtle(path: Path, data: bytes) -> None:
+    """A registry file is UTF-8 Turtle; pyoxigraph's parser gives the line and column of an error."""
+    import pyoxigraph as ox
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise CorpusError(f"{path}:{line}: byte {e.start} is not UTF-8; Turtle is read as UTF-8") from None
+    try:
+        for _ in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as e:
+        reason = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(e.msg))
+        raise CorpusError(f"{path}:{e.lineno}:{e.offset}: not Turtle: {reason}") from None
+
+
+def describe(turtle: str, registries: list[Path] = ()) -> dict:
     """Title, number, issuer, date and counts of the notice in a graph, read beside the registries."""
     import pyoxigraph as ox
     from .store import EmbeddedStore
-    store = EmbeddedStore(resources.registry_files())
+    store = EmbeddedStore(resources.registry_files() + list(registries))
     store.store.load(input=turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
     rows = store.select(DESCRIBE).dicts()
     if not rows:

@@ -22,7 +22,12 @@ from .registry import Registry
 ROLE_PROPERTY = {
     "responsible": PKG.responsibleBody, "lead": PKG.leadBody,
     "supporting": PKG.supportingBody, "implementing": PKG.implementingBody,
+    "local": PKG.localGovernmentBody,
 }
+# The roles that are kinds of responsibility. Their pkg:responsibleBody triple is
+# written beside the role's own, so that queries on the responsibility property
+# see every role without a reasoner (the stores answer without RDFS entailment).
+RESPONSIBILITY_ROLES = frozenset({"responsible", "lead", "supporting", "local"})
 
 
 PLACE_LEVEL = {"national": PKG.NationalLevel, "province": PKG.ProvincialLevel,
@@ -311,6 +316,8 @@ class GraphBuilder:
             for b in bl.bodies:
                 body = self.body(b.full, b.span)      # 工业和信息化厅 after 省科技厅: 省工业和信息化厅
                 self.add(mi, prop, body)
+                if bl.role in RESPONSIBILITY_ROLES:
+                    self.add(mi, PKG.responsibleBody, body)
                 kind = bl.role if own else "implementing-note"
                 counters[kind] = counters.get(kind, 0) + 1
                 self.mention(mi, kind, counters[kind], b.span, body, prop, b.position)

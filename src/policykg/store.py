@@ -532,7 +532,7 @@ def default_files(corpus=None) -> list[Path]:
     files = resources.ontology_files() + resources.registry_files() + [
         out, out.with_name("laws.ttl"), out.with_name("legal-basis.ttl")]
     if corpus is not None:
-        files += [path for _, path in corpus.graph_files()]
+        files += corpus.registry_files() + [path for _, path in corpus.graph_files()]
     return files
 
 

@@ -100,7 +100,7 @@ def test_unnumbered_paragraphs_under_a_part_are_measures(hunan):
     assert first.text.text.startswith("各地各部门要把优化营商环境作为“一把手”工程")
     assert second.text.text.startswith("建立工作台账，实行清单化管理")
     assert roles(first) == [("lead", [("省优化营商环境协调事务中心", None, 1)]),
-                            ("implementing", [("各市州人民政府", None, 1)])]
+                            ("local", [("各市州人民政府", None, 1)])]
 
 
 def test_missing_header_fields_are_left_empty_and_warned(hunan):
@@ -164,11 +164,11 @@ def test_lead_responsible_supporting_and_participating_roles(guangdong):
 def test_local_governments_carrying_a_measure_out(guangdong):
     assert roles(measure(guangdong, 5)) == [
         ("lead", [("省商务厅", None, 1)]), ("supporting", [("省市场监管局", None, 1)]),
-        ("implementing", [("各地级以上市人民政府", None, 1)])]
+        ("local", [("各地级以上市人民政府", None, 1)])]
     # after a semicolon, without a marker
     assert roles(measure(guangdong, 7)) == [
         ("responsible", [("省卫生健康委", None, 1), ("省教育厅", None, 2)]),
-        ("implementing", [("各地级以上市人民政府", None, 1)])]
+        ("local", [("各地级以上市人民政府", None, 1)])]
 
 
 def test_labelled_lists_in_brackets_in_a_sentence_and_on_a_line(guangdong):
@@ -188,7 +188,7 @@ def test_half_width_brackets_followed_by_more_text(guangdong):
     assert roles(m3) == [
         ("lead", [("省住房城乡建设厅", None, 1)]), ("supporting", [("省自然资源厅", None, 1)]),
         ("responsible", [("省住房城乡建设厅", None, 1), ("省发展改革委", None, 2)]),
-        ("implementing", [("各地级以上市人民政府", None, 1)])]
+        ("local", [("各地级以上市人民政府", None, 1)])]
     first = m3.responsibility[0]
     assert first.span.text == "省住房城乡建设厅牵头"
     assert m3.text.text.index("(省住房城乡建设厅牵头") < m3.text.text.index("加快推进保障性住房建设")
@@ -254,10 +254,10 @@ def test_a_level_prefix_dropped_after_the_first_name_is_restored(shanghai, guang
 def test_lists_separated_by_commas_and_semicolons(shanghai):
     assert roles(measure(shanghai, 2)) == [
         ("responsible", [("市交通委（市道运局）", None, 1), ("市公安局交警总队", None, 2)]),
-        ("implementing", [("各区政府", None, 1)])]
+        ("local", [("各区政府", None, 1)])]
     assert roles(measure(shanghai, 6)) == [("responsible", [
         ("市商务委", None, 1), ("市交通委（市道运局）", None, 2), ("市公安局交警总队", None, 3)])]
-    assert roles(measure(shanghai, 1))[-1] == ("implementing", [("各区政府", None, 1)])
+    assert roles(measure(shanghai, 1))[-1] == ("local", [("各区政府", None, 1)])
 
 
 def test_a_full_header_and_three_levels_with_titles_on_their_own_lines(shanghai):

@@ -154,7 +154,7 @@ class ResponsibilityReader(Reader):
                 lists.append(self.body_list(pieces, marker[1], pieces[0][0], ce))
                 pending = []
             elif not pending and self.local_governments(cs, ce):
-                lists.append(self.body_list([(cs, ce)], rules.ROLE_IMPLEMENTING, cs, ce))
+                lists.append(self.body_list([(cs, ce)], rules.ROLE_LOCAL, cs, ce))
             else:
                 pending.append((cs, ce))
         return pending
@@ -176,7 +176,7 @@ class ResponsibilityReader(Reader):
                 return None
             elif (lists or pieces) and self.local_governments(cs, ce):
                 self.flush(lists, pieces, role, start)
-                lists.append(self.body_list([(cs, ce)], rules.ROLE_IMPLEMENTING, cs, ce))
+                lists.append(self.body_list([(cs, ce)], rules.ROLE_LOCAL, cs, ce))
                 pieces, start = [], None
                 continue
             start = cs if start is None else start

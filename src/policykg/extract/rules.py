@@ -119,11 +119,12 @@ OPENERS = frozenset("（(《〔“")
 # --- responsibility clauses -------------------------------------------------
 
 ROLE_RESPONSIBLE = "responsible"
-ROLE_IMPLEMENTING = "implementing"
+ROLE_IMPLEMENTING = "implementing"     # 组织实施: organises the implementation (Zhangye's note)
+ROLE_LOCAL = "local"                   # 结合实际落实: a local government carries it out where it governs
 ROLE_LEAD = "lead"
 ROLE_SUPPORTING = "supporting"
 
-ROLES = (ROLE_RESPONSIBLE, ROLE_IMPLEMENTING, ROLE_LEAD, ROLE_SUPPORTING)
+ROLES = (ROLE_RESPONSIBLE, ROLE_IMPLEMENTING, ROLE_LOCAL, ROLE_LEAD, ROLE_SUPPORTING)
 
 # (marker at the end of a clause, role). The first that ends a clause wins,
 # so a marker comes before any shorter marker it ends with.
@@ -132,10 +133,10 @@ ROLE_MARKERS = (
     ("按职责分工落实", ROLE_RESPONSIBLE),
     ("按职责分工抓好落实", ROLE_RESPONSIBLE),
     # local governments carrying a provincial or city measure out in their area
-    ("结合实际抓好落实", ROLE_IMPLEMENTING),
-    ("结合实际落实", ROLE_IMPLEMENTING),
-    ("抓好贯彻落实", ROLE_IMPLEMENTING),
-    ("抓好落实", ROLE_IMPLEMENTING),
+    ("结合实际抓好落实", ROLE_LOCAL),
+    ("结合实际落实", ROLE_LOCAL),
+    ("抓好贯彻落实", ROLE_LOCAL),
+    ("抓好落实", ROLE_LOCAL),
     ("组织实施", ROLE_IMPLEMENTING),
     ("共同负责", ROLE_RESPONSIBLE),
     ("牵头负责", ROLE_LEAD),
