@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := web/static/vendor
 
-.PHONY: run test build check assets java browser clean
+.PHONY: run test build check assets java browser stores virtuoso fuseki clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,35 @@ browser:
 		echo "policykg: installing chromium and CJK fonts for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 
+# The remote-store tests' servers (tests/stores.py). Virtuoso from Debian (the binaries only:
+# the tests write their own loopback-only virtuoso.ini; no system service, no stock config).
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+		echo "policykg: installing Virtuoso Open Source for the remote-store tests (virtuoso-opensource-7-bin)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource-7-bin \
+		|| echo "policykg: could not install Virtuoso; its tests will be skipped"; }
+
+# Apache Jena Fuseki from Maven (stores/fuseki/pom.xml) into .cache/fuseki/lib. Where Maven
+# Central cannot be reached the reason is kept in .cache/fuseki/error.txt and the Fuseki
+# tests are skipped with it; the rest of the suite runs.
+FUSEKI_LIB := .cache/fuseki/lib
+fuseki: $(FUSEKI_LIB)/.copied
+$(FUSEKI_LIB)/.copied: stores/fuseki/pom.xml
+	@mkdir -p .cache/fuseki
+	@if command -v mvn >/dev/null 2>&1 && mvn -q -B -Dstyle.color=never -f stores/fuseki/pom.xml dependency:copy-dependencies \
+			-DincludeScope=runtime -DoutputDirectory=$(CURDIR)/$(FUSEKI_LIB) > .cache/fuseki/mvn.log 2>&1; then \
+		rm -f .cache/fuseki/error.txt; touch $@; \
+	else \
+		{ command -v mvn >/dev/null 2>&1 || echo "no mvn on this machine"; grep -m1 "ERROR" .cache/fuseki/mvn.log 2>/dev/null; } \
+			> .cache/fuseki/error.txt; \
+		echo "policykg: could not fetch Apache Jena Fuseki; its tests will be skipped (see .cache/fuseki/error.txt)"; \
+	fi
+
+stores: virtuoso fuseki
+
+# `make run PORT=5001` when 5000 is taken
 run: $(STAMP) assets
-	$(BIN)/policykg run
+	$(BIN)/policykg run $(if $(PORT),--port $(PORT))
 
 build: $(STAMP)
 	$(BIN)/policykg build
@@ -44,8 +71,14 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/policykg build --check
 
-test: $(STAMP) assets java browser
+test: $(STAMP) assets java browser stores
 	$(BIN)/python -m pytest
 
+# Mutation testing (benchmarks/mutation.py): minutes to hours per module, so never in `test` or CI.
+# MODULES=queries.py limits it to some modules; the scores go to benchmarks/results/.
+mutation: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	nice -n 10 $(BIN)/python benchmarks/mutation.py $(MODULES)
+
 clean:
-	rm -rf $(VENV) build dist web/node_modules $(VENDOR)
+	rm -rf $(VENV) build dist web/node_modules $(VENDOR) .cache

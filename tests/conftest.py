@@ -47,3 +47,15 @@ def line_of(text: str, needle: str) -> int:
         if needle in line:
             return n
     raise AssertionError(f"{needle!r} not in text")
+
+
+# Hypothesis: a small, derandomized budget for `make test` and CI (the same examples every run,
+# no example database written into the checkout); HYPOTHESIS_PROFILE=explore searches wider.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("explore", max_examples=2000, deadline=None)
+# benchmarks/mutation.py: each mutant reruns the properties, so a few examples each
+settings.register_profile("mutation", max_examples=10, deadline=None, derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

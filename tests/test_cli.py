@@ -156,3 +156,24 @@ def test_regression_a_query_file_that_is_not_utf8_names_file_and_byte(tmp_path):
     assert f"policykg: {f}:2: byte 26 is not UTF-8; queries are read as UTF-8" in r.stderr
     r = cli("sparql", "-f", str(tmp_path / "missing.rq"))
     assert r.returncode == 2 and "does not exist" in r.stderr
+
+
+def test_regression_run_on_a_busy_port_says_so_before_building():
+    """`make run` on a busy port ended in an OSError traceback after a 14 s rebuild."""
+    from tests.loopback import Listener
+    busy = Listener()
+    try:
+        r = cli("run", "--port", str(busy.port))
+    finally:
+        busy.close()
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert f"cannot listen on 127.0.0.1:{busy.port}" in r.stderr and "--port" in r.stderr
+    assert f"make run PORT={busy.port + 1}" in r.stderr
+    assert "validation:" not in r.stdout                  # nothing was built first
+
+
+def test_a_misspelt_name_gets_the_nearest_ones():
+    r = cli("query", "measures-by-department", "-p", "department=市财务局")
+    assert r.returncode == 2 and "no body is called «市财务局»; did you mean 市财政局" in r.stderr, r.stderr
+    r = cli("query", "measures-by-departmnet", "-p", "department=市财政局")
+    assert r.returncode == 2 and "no saved query 'measures-by-departmnet'; did you mean measures-by-department" in r.stderr

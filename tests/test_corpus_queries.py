@@ -64,6 +64,7 @@ def test_a_short_name_two_cities_share_is_two_bodies(store):
     from policykg.queries import ParameterError
     with pytest.raises(ParameterError, match="«市财政局» names 3 bodies of different places") as e:
         run_saved_query(store, "body-across-documents", {"department": "市财政局"})
+    assert e.value.parameter == "department"
     shanghai = next(i for i in str(e.value).split(": ", 2)[2].split(", ") if "/310000/" in i)
     rows = run_saved_query(store, "body-across-documents", {"department": shanghai}).dicts()
     assert [r["title"].value for r in rows] == ["上海市促进道路运输业高质量发展行动方案"]
@@ -160,3 +161,18 @@ def test_the_role_properties_are_declared_sub_properties_of_responsibility():
         assert (URIRef(pkg + role), RDFS.subPropertyOf, URIRef(pkg + "responsibleBody")) in ontology, role
     # Zhangye's 组织实施 note stays outside responsibility: its answers do not change
     assert (URIRef(pkg + "implementingBody"), RDFS.subPropertyOf, URIRef(pkg + "responsibleBody")) not in ontology
+
+
+def test_regression_a_measure_number_several_notices_use_is_refused_not_the_first_taken(store):
+    """Measure 1 of a corpus is six measures: asking by number alone must not pick one."""
+    from policykg.queries import ParameterError
+    with pytest.raises(ParameterError) as e:
+        run_saved_query(store, "departments-of-measure", {"number": "1"})
+    assert e.value.parameter == "number"
+    assert str(e.value).startswith("parameter 'number': 6 documents have a measure 1; give its IRI: ")
+    iris = str(e.value).split("give its IRI: ")[1].split(", ")
+    assert len(iris) == 6 and iris == sorted(iris) and ZHANGYE + "/measure/1" in iris
+    # its IRI, or the notice, picks one
+    by_iri = run_saved_query(store, "departments-of-measure", {"number": ZHANGYE + "/measure/1"}).rows
+    by_notice = run_saved_query(store, "departments-of-measure", {"number": "1", "notice": "zczmbf-2021-9"}).rows
+    assert by_iri == by_notice and len(by_iri) > 0

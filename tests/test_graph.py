@@ -220,9 +220,17 @@ def test_the_notice_is_zhangyes_and_its_places_are_in_the_graph(graph):
         assert graph.value(p, RDFS.label) == Literal(name, lang="zh")
         assert graph.value(p, DCTERMS.isPartOf) == (place_iri(parent) if parent else None)
     assert graph.value(place_iri("620700"), PKG.divisionLevel) == PKG.MunicipalLevel
-    # only the places the notice's bodies belong to: no county, no other province
+    # only the places the notice's bodies belong to or serve: 各县区人民政府 serves each of
+    # Zhangye's six counties; no other county, no other province
+    counties = {"620702", "620721", "620722", "620723", "620724", "620725"}
     assert {str(graph.value(p, PKG.divisionCode)) for p in graph.subjects(RDF.type, PKG.Place)} == \
-        {"620700", "620000", "100000"}
+        {"620700", "620000", "100000"} | counties
+    for code in counties:
+        assert graph.value(place_iri(code), DCTERMS.isPartOf) == place_iri("620700")
+        assert graph.value(place_iri(code), PKG.divisionLevel) == PKG.CountyLevel
+    # the notice in ELI's terms as well
+    from policykg.iris import ELI
+    assert graph.value(DOC, ELI.jurisdiction) == graph.value(DOC, ELI.relevant_for) == place_iri("620700")
     assert not set(graph.subjects(RDF.type, PKG.UnresolvedBody))
 
 
@@ -327,3 +335,22 @@ def test_a_notice_of_another_city_validates(registry):
     assert any(f.path == str(PKG.documentNumber) for f in report.findings if f.severity == "Warning")
     assert any(f.shape.endswith("UnresolvedBodyMentionShape") for f in report.findings
                if f.severity == "Warning" and f.shape)
+
+
+def test_regression_an_unknown_planned_document_is_typed_planned_not_in_force(tmp_path, registry):
+    """制定出台《…》 names a document still to be drafted: unresolved, it must not pass for a
+    legal document in force (which the citation queries count)."""
+    from policykg.iris import unresolved_document
+    from policykg.pipeline import extract
+    source = tmp_path / "plans.txt"
+    source.write_text("示例市支持小微企业若干措施\n为支持小微企业，制定以下措施。\n一、加大支持\n（一）完善制度\n"
+                      "研究制定《示例市小微企业贷款风险补偿办法》，落实《示例市小微企业现行扶持办法》。"
+                      "（市财政局负责）\n", encoding="utf-8")
+    g = extract(source, registry).graph
+    planned = unresolved_document("示例市小微企业贷款风险补偿办法")
+    cited = unresolved_document("示例市小微企业现行扶持办法")
+    assert set(g.objects(planned, RDF.type)) == {PKG.UnresolvedDocument, PKG.PlannedDocument}
+    assert set(g.objects(cited, RDF.type)) == {PKG.UnresolvedDocument, PKG.LegalDocument}
+    (measure_iri,) = g.subjects(RDF.type, PKG.Measure)
+    assert list(g.objects(measure_iri, PKG.plansDocument)) == [planned]
+    assert list(g.objects(measure_iri, PKG.cites)) == [cited]

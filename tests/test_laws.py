@@ -1,5 +1,6 @@
 """Law texts as structure, article-level legal basis against hand labels, version changes."""
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from rdflib.namespace import RDF
 from policykg import resources
 from policykg.iris import BASE, OA, PKG
 from policykg.laws import LawTextError, parse_law
-from policykg.legal_basis import compare_versions, evaluate, link, normalise, passages_of, sentences
+from policykg.legal_basis import (LOW, article_role, compare_versions, evaluate, find_basis, level_of,
+                                  measure_texts, normalise)
 from policykg.registry import load_registry
 
 LAWS = Path(resources.path("data", "laws"))
@@ -18,12 +20,15 @@ LEGAL = BASE + "legal/"
 
 
 def test_law_texts_are_shipped_byte_for_byte():
+    """data/laws/ holds the texts of ../shared/laws unchanged. The folder stands beside the
+    clone in development and on CI alike: missing, it is a failure that says so, not a skip."""
     shared = Path(__file__).resolve().parents[2] / "shared" / "laws"
-    if not shared.is_dir():
-        pytest.skip("shared/laws is not beside this checkout")
-    for f in shared.glob("*.md"):
-        if f.name != "README.md":
-            assert (LAWS / f.name).read_bytes() == f.read_bytes(), f.name
+    assert shared.is_dir(), (f"{shared} is missing: the shipped law texts are checked against the shared "
+                             f"source folder, which must stand beside this checkout (as on CI)")
+    texts = {f.name for f in shared.glob("*.md") if f.name != "README.md"}
+    assert texts == {f.name for f in LAWS.glob("*.md") if f.name not in ("README.md", "SOURCES.md")}
+    for name in sorted(texts):
+        assert (LAWS / name).read_bytes() == (shared / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("name, articles, chapters", [
@@ -53,26 +58,94 @@ def test_normalisation_keeps_offsets():
     assert text[n.starts[i] - 100:n.ends[i + 2] - 100] == "百分之六十"
 
 
-def links_on_shipped(built, rests_on=None):
+@pytest.fixture(scope="module")
+def shipped_laws():
     reg = load_registry()
     from policykg.laws import law_files
-    laws = {law: parse_law(path) for law, path in law_files(reg.graph).items()}
-    sents = [s for m in built.document.measures for s in sentences(m.number, m.text.text, m.text.start)]
-    kwargs = {} if rests_on is None else {"rests_on": rests_on}
-    return link(sents, passages_of(laws, reg.graph, built.document.header.date), **kwargs)
+    return reg, {law: parse_law(path) for law, path in law_files(reg.graph).items()}
 
 
-def test_precision_and_recall_against_hand_labels(built):
-    """The labelled regression: the figures the README reports."""
-    e = evaluate(links_on_shipped(built), LABELS)
-    assert e.precision >= 0.80 and e.recall >= 0.76, (e.false_positives, e.misses)
-    assert e.kind_agreement >= 0.9
-    assert (9, "sme-promotion-law", 40) in e.true_positives
-    assert (8, "sme-promotion-law", 11) in e.true_positives
+@pytest.fixture(scope="module")
+def basis(built, shipped_laws):
+    reg, laws = shipped_laws
+    return find_basis(measure_texts(built.document), laws, reg.graph, built.document.header.date)
 
 
-def test_only_versions_in_force_on_the_notice_date(built):
-    laws_linked = {l.law for l in links_on_shipped(built)}
+def split(held_out: bool) -> dict:
+    keep = set(LABELS["held_out"]) if held_out else set(LABELS["measures"]) - set(LABELS["held_out"])
+    return {"measures": sorted(keep), "link": [l for l in LABELS["link"] if l["measure"] in keep]}
+
+
+def key(b) -> tuple[int, str, int]:
+    return b.measure, b.law.rsplit("/", 1)[-1], b.article
+
+
+def test_labels_cover_every_measure_and_the_held_out_third_by_its_rule(doc):
+    assert LABELS["measures"] == [m.number for m in doc.measures]
+    assert LABELS["held_out"] == [n for n in LABELS["measures"] if n % 3 == 1]
+    for l in LABELS["link"]:
+        assert l["kind"] in ("restates", "restsOn") and l["reason"].strip(), l
+
+
+def test_held_out_figures_the_readme_reports(basis):
+    """Pinned at what benchmarks/legal_basis.py --held-out measured: the matcher may only get better."""
+    e = evaluate(basis, split(held_out=True))
+    assert e.precision >= 0.619 and e.recall >= 0.65 and e.kind_agreement >= 1.0, (e.false_positives, e.misses)
+    restated = {(l["measure"], l["law"], l["article"]) for l in split(True)["link"] if l["kind"] == "restates"}
+    assert restated and restated <= set(e.true_positives)
+
+
+def test_tuning_figures(basis):
+    e = evaluate(basis, split(held_out=False))
+    assert e.precision >= 0.833 and e.recall >= 0.615 and e.kind_agreement >= 0.95, (e.false_positives, e.misses)
+    restated = {(l["measure"], l["law"], l["article"]) for l in LABELS["link"] if l["kind"] == "restates"}
+    assert restated <= {key(b) for b in basis}          # every restatement, tuning and held-out
+
+
+def test_paraphrases_are_found(basis):
+    """The issue's two misses: the law's wording in other words, the same obligation on the same subject."""
+    found = {key(b): b for b in basis}
+    for k in [(33, "sme-promotion-law", 5), (11, "sme-promotion-law", 17)]:
+        assert k in found and found[k].kind == "restsOn", k
+    assert "协调" in found[(33, "sme-promotion-law", 5)].reason_zh
+    assert "普惠金融" in found[(11, "sme-promotion-law", 17)].reason_zh
+
+
+def test_weak_links_of_measure_30_are_dropped(basis, shipped_laws):
+    reg, laws = shipped_laws
+    found = {key(b): b for b in basis}
+    # 第十一条 shares only 机关、事业单位和国有大型企业 with the measure: no link, or a low one saying so
+    weak = found.get((30, "sme-payment-regulation-2020", 11))
+    assert weak is None or (weak.level == "low" and "须核对" in weak.reason_zh)
+    # 第二十五条 sanctions the acts the measure forbids: a penalty article is no basis
+    assert (30, "sme-payment-regulation-2020", 25) not in found
+    payment = laws[URIRef(LEGAL + "sme-payment-regulation-2020")]
+    assert article_role(payment.article(25), None) == "penalty"
+    assert article_role(payment.article(1), None) == "purpose"
+    assert article_role(payment.article(6), None) is None
+    promotion = parse_law(LAWS / "sme-promotion-law-2017.md")
+    assert article_role(promotion.article(57), "监督检查") is None       # supervision, not a sanction
+    # what the measure does restate is still found, and said so
+    for n in (6, 10, 17, 20):
+        assert (30, "sme-payment-regulation-2020", n) in found, n
+    assert found[(30, "sme-payment-regulation-2020", 20)].level == "high"
+    assert found[(30, "sme-payment-regulation-2020", 20)].reason_zh.startswith("措辞相同：")
+
+
+def test_confidence_levels_are_monotone_in_the_score(basis):
+    order = {"high": 2, "medium": 1, "low": 0}
+    ranked = sorted(basis, key=lambda b: b.score)
+    assert [order[b.level] for b in ranked] == sorted(order[b.level] for b in ranked)
+    grid = [i / 1000 for i in range(0, 1001)]
+    levels = [order.get(level_of(s), -1) for s in grid]
+    assert levels == sorted(levels) and level_of(LOW - 0.001) is None
+    assert {b.level for b in basis} == {"high", "medium", "low"}
+    for b in basis:
+        assert b.score >= LOW and b.reason_zh and b.reason_en and b.measure_runs and b.article_runs
+
+
+def test_only_versions_in_force_on_the_notice_date(basis):
+    laws_linked = {b.law for b in basis}
     assert LEGAL + "sme-payment-regulation-2025" not in laws_linked
     assert LEGAL + "fair-competition-review-regulation" not in laws_linked
     assert LEGAL + "sme-payment-regulation-2020" in laws_linked
@@ -83,6 +156,9 @@ def test_evidence_is_in_the_graph_and_quotes_both_sides(built, source_text):
     basis = URIRef(BASE + "doc/zczmbf-2021-9/measure/9/basis/sme-promotion-law-40")
     assert (basis, RDF.type, PKG.LegalBasis) in g
     assert g.value(basis, PKG.basisKind) == PKG.restates
+    assert g.value(basis, PKG.confidence) == PKG.high
+    reasons = {r.language: str(r) for r in g.objects(basis, PKG.reason)}
+    assert reasons["zh"].startswith("措辞相同：") and reasons["en"].startswith("same wording: ")
     quotes = {str(g.value(s, OA.exact)) for s in g.objects(basis, PKG.measureEvidence)}
     assert "政府采购不得在企业股权结构、经营年限、经营规模和财务指标等方面对中小企业实行差别待遇或者歧视待遇" in quotes
     for s in g.objects(basis, PKG.measureEvidence):
@@ -101,8 +177,12 @@ def test_version_comparison_of_the_payment_regulation():
     assert by_old[10].new == 11 and by_old[10].kind == "changed"      # numbers shift by one
     # 2020 第十七条 (complaints) was split: its first paragraph is 2025 第二十四条
     assert ("changed", 17, 24) in {(c.kind, c.old, c.new) for c in changes}
-    kinds = {c.kind for c in changes}
-    assert {"changed", "added"} <= kinds
+    # pinned: 2020 第十九条 (limits on late payers) is folded into 2025 第二十六条, a longer article
+    assert Counter(c.kind for c in changes) == {"changed": 22, "added": 8, "unchanged": 7, "removed": 1}
+    assert [(c.old, c.new) for c in changes if c.kind == "unchanged"] == [
+        (1, 1), (2, 2), (3, 3), (7, 8), (15, 17), (20, 27), (28, 36)]
+    assert [c.old for c in changes if c.kind == "removed"] == [19]
+    assert [c.new for c in changes if c.kind == "added"] == [4, 15, 19, 21, 22, 26, 33, 35]
     assert all(c.kind != "unchanged" or c.similarity == 1.0 for c in changes)
 
 
@@ -111,3 +191,17 @@ def test_compare_versions_on_a_small_example():
     new = {1: "第一条 新增的条款内容全然不同。", 2: "第二条 甲乙丙丁戊己庚辛。", 3: "第三条 子丑寅卯辰巳午申。"}
     got = {(c.kind, c.old, c.new) for c in compare_versions(old, new)}
     assert got == {("unchanged", 1, 2), ("changed", 2, 3), ("added", None, 1)}
+
+
+def test_regression_versions_align_articles_from_a_similarity_of_0_45():
+    """The alignment threshold is 0.45 (a changed article keeps about half its words): 0.46 and
+    exactly 0.45 align, 0.44 does not. Distinct characters make the similarity exact."""
+    chars = "".join(chr(0x4E00 + 7 * i) for i in range(100))
+    old = chars[:50]
+
+    def kept(n: int, length: int = 50) -> str:       # the first n characters kept, the rest new
+        return chars[:n] + chars[60:60 + length - n]
+    assert [(c.kind, c.similarity) for c in compare_versions({1: old}, {1: kept(23)})] == [("changed", 0.46)]
+    assert [(c.kind, c.similarity) for c in compare_versions({1: old[:20]}, {1: kept(9, 20)})] == [("changed", 0.45)]
+    assert [(c.kind, c.old, c.new) for c in compare_versions({1: old}, {1: kept(22)})] == [
+        ("added", None, 1), ("removed", 1, None)]

@@ -1,7 +1,7 @@
 """The `policykg` command: a thin layer over the library API.
 
 Exit codes: 0 success, 1 the graph does not conform or the data is stale,
-2 bad input (malformed text, RDF or parameters).
+2 bad input (malformed text, RDF or parameters), 3 a remote store refused a graph.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .validate import BYTES_PER_TRIPLE, DEFAULT_MAX_TRIPLES, InputError, cost_li
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
+EXIT_REMOTE = 3
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -422,28 +423,142 @@ def remove(id_: str, folder: Path | None) -> None:
     _refresh_store(corpus)
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]), default="ttl",
+              show_default=True, help="nq and trig keep the named graphs (one per notice of the corpus).")
+@click.option("--gzip", "gzip_", is_flag=True, help="Compress (gzip, no time stamp: the same data gives the same bytes).")
+@click.option("--output", "-o", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically: a temporary file renamed into place); default standard output.")
+@corpus_option
+def export(fmt: str, gzip_: bool, out: Path | None, folder: Path | None) -> None:
+    """Export the whole dataset (ontology, registries, data, laws, linksets, the corpus) in one format."""
+    import hashlib
+
+    from .corpus import Corpus, CorpusError
+    from .pipeline import same_file
+    from .dataset import export as export_data, write_export
+    from .store import default_files
+    try:
+        corpus = Corpus(folder)
+        files = default_files(corpus)
+    except CorpusError as e:
+        fail(str(e))
+    if out is not None:
+        clash = next((f for f in files if same_file(out, Path(f))), None)
+        if clash is not None:
+            fail(f"--output {out} is an input of the dataset ({clash}): choose another file")
+        if not out.parent.is_dir():
+            fail(f"--output {out}: the folder {out.parent} does not exist")
+    from .store import open_store
+    store = open_store(corpus=corpus)
+    data = export_data(store, fmt, gzip=gzip_)
+    if out is None:
+        if gzip_ and sys.stdout.isatty():
+            fail("refusing to write gzip data to a terminal: give --output FILE or redirect standard output")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        write_export(data, out)
+    except OSError as e:
+        fail(f"--output {out}: {e.strerror or e}")
+    click.echo(f"wrote {out} ({len(data):,} bytes, sha256 {hashlib.sha256(data).hexdigest()})", err=True)
+
+
 host_option = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 port_option = click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 
 
-def _serve(host: str, port: int) -> None:
+def check_port(host: str, port: int) -> None:
+    """Fail with a message naming the setting if host:port cannot be listened on."""
+    import socket
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        fail(f"--host {host}: cannot resolve it ({e.strerror})")
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # as waitress will listen: reusing an address left in TIME_WAIT is not "busy"
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as e:
+            fail(f"cannot listen on {host}:{port}: {e.strerror or e}; another server is probably using it. "
+                 f"Choose another port with --port (e.g. `policykg run --port {port + 1}`, "
+                 f"or `make run PORT={port + 1}`)")
+
+
+def _serve(host: str, port: int, endpoint: str | None = None) -> None:
     import waitress
 
+    from .store import QueryError
     from .web import create_app, waitress_options
+    check_port(host, port)
     try:
-        app = create_app({"SPARQL_ISOLATE": True})
-    except RuntimeError as e:                 # a query worker that cannot start: say why, no traceback
+        app = create_app({"SPARQL_ISOLATE": True, "ENDPOINT": endpoint})
+        if endpoint:
+            app.extensions["policykg"]["store"].run("ASK { }")    # unreachable: say so now, not per page
+    except (RuntimeError, QueryError) as e:   # a query worker or an endpoint that cannot start: say why
         fail(str(e))
-    click.echo(f"serving on http://{host}:{port}/ (SPARQL: /sparql; Ctrl-C stops)")
+    source = f"; data from {endpoint}" if endpoint else ""
+    click.echo(f"serving on http://{host}:{port}/ (SPARQL: /sparql{source}; Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=4, **waitress_options(app))
 
 
 @main.command()
 @host_option
 @port_option
-def serve(host: str, port: int) -> None:
+@click.option("--endpoint", metavar="URL",
+              help="Serve from this SPARQL 1.1 endpoint (its default graph the union of the notices; "
+                   "see `policykg publish`) instead of the embedded store.")
+def serve(host: str, port: int, endpoint: str | None) -> None:
     """Serve the pages, saved queries, linked data and /sparql with waitress."""
-    _serve(host, port)
+    _serve(host, port, endpoint)
+
+
+@main.command()
+@click.option("--endpoint", metavar="URL", required=True, help="The store's SPARQL query URL.")
+@click.option("--gsp", metavar="URL", help="Its Graph Store Protocol URL (default: derived from the "
+                                           "query URL for Oxigraph, Fuseki and Virtuoso).")
+@click.option("--backend", type=click.Choice(["auto", "oxigraph", "fuseki", "virtuoso", "generic"]),
+              default="auto", show_default=True, help="The server, where the URL's shape does not tell.")
+@click.option("--dry-run", is_flag=True, help="List what would change (graph sizes compared) and send nothing.")
+@click.option("--prune", is_flag=True, help="Delete the store's notice graphs that are no longer in the corpus.")
+@click.option("--corpus", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="The corpus folder (default: $POLICYKG_CORPUS or ~/.local/share/policykg/corpus).")
+def publish(endpoint: str, gsp: str | None, backend: str, dry_run: bool, prune: bool, folder: Path | None) -> None:
+    """Write every notice's named graph and the shared graph to a triplestore (Graph Store
+    Protocol, one PUT per graph: a re-publish replaces, never duplicates).
+
+    Credentials come from POLICYKG_ENDPOINT_USER and POLICYKG_ENDPOINT_PASSWORD (HTTP basic
+    or digest auth), never from the command line. Exit 3 when the store refuses a graph: the
+    graphs written before it are complete."""
+    from .corpus import Corpus
+    from .publish import PublishError, publish as publish_graphs
+    from .remote import dialect_for
+    from .store import QueryError, RemoteStore, open_store
+    try:
+        RemoteStore(endpoint)
+        if gsp is not None:
+            RemoteStore(gsp)                  # the same check: an http(s) URL
+        dialect = dialect_for(endpoint, backend)
+    except (QueryError, ValueError) as e:
+        fail(str(e))
+    gsp = gsp or dialect.gsp_url(endpoint)
+    if gsp is None:
+        fail(f"cannot tell the Graph Store Protocol URL of {endpoint}; give it with --gsp URL")
+    try:
+        store = open_store(corpus=Corpus(folder))
+    except QueryError as e:
+        fail(str(e))
+    click.echo(f"{'would publish' if dry_run else 'publishing'} to {gsp} ({dialect.name})")
+    try:
+        changes = publish_graphs(store, endpoint, gsp, dialect, dry_run=dry_run, prune=prune, report=click.echo)
+    except PublishError as e:
+        fail(str(e), EXIT_REMOTE)
+    sent = sum(1 for c in changes if c.graph is not None)
+    click.echo(f"{sent} graphs {'to send' if dry_run else 'sent'}, "
+               f"{sum(1 for c in changes if c.graph is None)} stale in the store")
 
 
 @main.command()
@@ -454,6 +569,8 @@ def serve(host: str, port: int) -> None:
 @port_option
 def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: int) -> None:
     """Build and validate the graph, print its summary, then serve it."""
+    if not no_serve:
+        check_port(host, port)          # before the build: a busy port should not cost a rebuild first
     result = _build(source, out, True)
     print_warnings(result.warnings)
     report = result.report

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from . import iris, places
 from .extract.errors import locate
 from .extract.records import BodyList, Citation, ConceptMention, Document, Measure, Part, Span
-from .iris import OA, PKG
+from .iris import ELI, OA, PKG
 from .registry import Registry
 
 ROLE_PROPERTY = {
@@ -107,6 +107,9 @@ class GraphBuilder:
             code = self.registry.jurisdiction_of(iri)
             if code is not None:
                 self.places_used.add(code)
+            # a collective body (各县区人民政府) brings the places its members govern
+            for served in self.registry.graph.objects(iri, PKG.servesPlace):
+                self.places_used.add(str(served).removeprefix(iris.BASE + "place/"))
             return iri
         line, col = locate(self.source_text, sp.start)
         code = self.unknown_jurisdiction(name)
@@ -246,7 +249,11 @@ class GraphBuilder:
             for m in part.measures:
                 self.add(p, PKG.hasPart, self.measure(m, p))
         if self.jurisdiction is not None:
-            self.add(d, DCTERMS.spatial, iris.place(self.jurisdiction))
+            # the place the notice applies to, in DCTERMS and in ELI's jurisdiction terms
+            here = iris.place(self.jurisdiction)
+            self.add(d, DCTERMS.spatial, here)
+            self.add(d, ELI.jurisdiction, here)
+            self.add(d, ELI.relevant_for, here)
             self.places_used.add(self.jurisdiction)
         for code in sorted(self.places_used):
             for t in place_triples(code):
@@ -345,7 +352,7 @@ def place_triples(code: str):
 def places_of(graph: Graph) -> Graph:
     """The places the bodies of `graph` (e.g. the registries) have as jurisdiction."""
     out = Graph()
-    for o in set(graph.objects(None, PKG.jurisdiction)):
+    for o in set(graph.objects(None, PKG.jurisdiction)) | set(graph.objects(None, PKG.servesPlace)):
         code = str(o).removeprefix(iris.BASE + "place/")
         if places.place(code) is not None and places.place(code).code == code:
             for t in place_triples(code):

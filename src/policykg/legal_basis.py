@@ -1,15 +1,20 @@
 """Article-level legal basis: which articles a measure restates or rests on,
-with the matching words of both sides as evidence; and how the articles of
-two versions of a regulation correspond.
+how sure each link is (高/中/低, with a reason in words), with the matching
+words of both sides as evidence; and how the articles of two versions of a
+regulation correspond.
 
-Method (chosen by measurement against hand labels, see the README): both
-sides are normalised (小型微型企业 → 小微企业, 百分之三十 → 30%, punctuation
-dropped), split into sentences (measures) and paragraphs (articles),
-paired through a character-bigram index, and scored by the share of the
-shorter side covered by runs of at least MIN_RUN characters that also
-stand in the paragraph and in few others (a run found in more than COMMON
-paragraphs is the laws' boilerplate). The runs are the evidence, mapped back to offsets
-in both source files.
+`find_basis` (chosen by measurement against hand labels: benchmarks/legal_basis.py,
+the README) compares each measure with each article in force as TF-IDF
+vectors of character bigrams, sentence by paragraph and whole measure by
+whole article (with the part and chapter titles as context), and sets aside
+penalty and purpose articles. `link` is the close-wording signal it also
+uses (and chains.py uses alone between notices): both sides normalised
+(小型微型企业 → 小微企业, 百分之三十 → 30%, punctuation dropped), split into
+sentences and paragraphs, paired through a character-bigram index, and scored
+by the share of the shorter side covered by runs of at least MIN_RUN
+characters that stand in few paragraphs (a run found in more than COMMON
+paragraphs is the laws' boilerplate). Runs and shared words are the
+evidence, mapped back to offsets in both source files.
 """
 from __future__ import annotations
 
@@ -171,6 +176,238 @@ def link(sentences_: list[Sentence], passages: list[Passage], rests_on: float = 
     return sorted(best.values(), key=lambda l: (l.measure, -l.score, l.law, l.article))
 
 
+# --- the basis of a measure: restated or rested on ----------------------------------------
+
+@dataclass(frozen=True)
+class MeasureText:
+    number: int
+    title: str            # the measure's own heading, without its numeral
+    context: str          # the title of the part it stands in (一、…)
+    text: str             # as in the notice
+    start: int            # offset of `text` in the notice
+
+
+@dataclass(frozen=True)
+class Options:
+    """The variants compared in benchmarks/legal_basis.py; the defaults are the chosen ones."""
+    segmenter: str = "bigram"      # or "jieba", or "both"
+    thesaurus: bool = False        # measured: no effect on bigrams (see benchmarks/results)
+    chapter: bool = True           # the article's chapter title and the measure's part title as context
+    sentence_level: bool = True
+    measure_level: bool = True
+    runs: bool = True              # the shared-run score (close wording) as a signal of its own
+    skip_penalty: bool = True      # penalty, purpose, definition and commencement articles
+    per_measure: int = 4           # at most this many articles per measure, best first
+    sentence_weight: float = 0.7   # the sentence-level cosine's share of the semantic score
+    relative: float = 0.0          # keep only candidates scoring at least this share of the measure's best
+    floor: float | None = None     # keep candidates from this score on (default LOW), to draw the curve
+
+
+# Calibrated on the tuning two-thirds of tests/fixtures/legal-basis/labels.toml
+# (benchmarks/legal_basis.py --curve): below LOW a candidate is no link (LOW is
+# where recall stops rising without precision falling under 0.8); from MEDIUM
+# on nine links in ten were right, from HIGH on every one.
+LOW, MEDIUM, HIGH = 0.145, 0.20, 0.40
+LEVELS = (("high", HIGH), ("medium", MEDIUM), ("low", LOW))
+
+_PENALTY = re.compile(r"有下列(?:情形|行为)之一的[^。]*?(?:责令|处分|追究|罚款|处理)|^[^，。；]*违反本(?:法|条例)")
+_NOT_BASIS = re.compile(r"制定本(?:法|条例)。?$|^本(?:法|条例)所称|^本(?:法|条例)自.*施行")
+ROLE_CLAUSE = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合|组织实施)[^（）()]*[）)]")
+
+
+@dataclass
+class Basis:
+    measure: int
+    law: str
+    article: int
+    paragraph: int
+    kind: str                       # "restates" or "restsOn"
+    score: float
+    level: str                      # "high", "medium", "low"
+    reason_zh: str
+    reason_en: str
+    measure_runs: list[tuple[int, int]]
+    article_runs: list[tuple[int, int]]
+
+
+def article_role(article, chapter_title: str | None) -> str | None:
+    """'penalty' or 'purpose' for articles that are not what a measure implements, else None."""
+    first = article.paragraphs[0].span.text
+    body = re.sub(r"^第\S+条\s*", "", first)
+    if chapter_title and "法律责任" in chapter_title:
+        return "penalty"
+    if chapter_title and "附" in chapter_title and "则" in chapter_title:
+        return "purpose"             # 附则: commencement, definitions, exclusions
+    if _PENALTY.search(body):
+        return "penalty"
+    if _NOT_BASIS.search(body.strip()):
+        return "purpose"
+    return None
+
+
+def level_of(score: float) -> str | None:
+    """高/中/低 by the calibrated thresholds; None below LOW. Monotone in the score."""
+    return next((name for name, t in LEVELS if score >= t), None)
+
+
+def measure_texts(document) -> list[MeasureText]:
+    """What the matcher reads of each measure; a notice without part or measure headings has none."""
+    parts = {p.number: p.title.text for p in document.parts if p.title}
+    return [MeasureText(m.number, m.title.text if m.title else "", parts.get(m.part_number, ""),
+                        m.text.text, m.text.start) for m in document.measures]
+
+
+def _surface(text: str, word: str, synonyms: bool) -> tuple[int, int] | None:
+    """Where `word` (or, with `synonyms`, a word of its thesaurus group) first stands in `text`."""
+    from .terms import thesaurus
+    forms = [w for w, c in thesaurus().canonical.items() if c == word] if synonyms else []
+    forms = forms or [word]
+    hits = [(i, i + len(f)) for f in sorted(forms, key=len, reverse=True) if (i := text.find(f)) >= 0]
+    return min(hits) if hits else None
+
+
+_STOP = set("，。；：、！？“”‘’《》（）()〔〕 \t\n\u3000,.;:!?\"'的和及与或等")
+
+
+_EDGE = set("的和及与或等对从在将应并其之以为了")
+
+
+def _phrases(m: MeasureText, a, ranked: list[str], synonyms: bool, k: int = 4):
+    """Readable shared words for the reason and the evidence: each of the heaviest
+    shared bigrams (or thesaurus words) grown, in the measure's text, as long as
+    the article also holds it; (phrase, span in notice, span in law file)."""
+    from .terms import thesaurus
+    generic = thesaurus().generic
+    out: list = []
+    for w in ranked:
+        ms, as_ = _surface(m.text, w, synonyms), _surface(a.span.text, w, synonyms)
+        if not ms or not as_:
+            continue
+        s, e = ms
+        if m.text[s:e] in a.span.text:          # the same word on both sides: grow it
+            while s > 0 and m.text[s - 1] not in _STOP and m.text[s - 1:e] in a.span.text:
+                s -= 1
+            while e < len(m.text) and m.text[e] not in _STOP and m.text[s:e + 1] in a.span.text:
+                e += 1
+            at = a.span.text.find(m.text[s:e])
+            as_ = (at, at + e - s)
+        while e - s > 2 and m.text[s] in _EDGE:          # not 的行, 对涉嫌…
+            s, as_ = s + 1, (as_[0] + 1, as_[1])
+        while e - s > 2 and m.text[e - 1] in _EDGE:
+            e, as_ = e - 1, (as_[0], as_[1] - 1)
+        phrase = m.text[s:e]
+        if len(phrase) == 2 and (phrase[0] in _EDGE or phrase[1] in _EDGE):
+            continue                                    # 和国, 对涉: pieces of words, not words
+        if phrase in generic or any(phrase in p for p, *_ in out):
+            continue
+        out = [o for o in out if o[0] not in phrase]      # a longer phrase stands for its parts
+        out.append((phrase, (m.start + s, m.start + e), (a.span.start + as_[0], a.span.start + as_[1])))
+        if len(out) == k:
+            break
+    return out
+
+
+def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date: str | None,
+               options: Options = Options()) -> list[Basis]:
+    """The articles each measure restates or rests on, with level, reason and evidence.
+
+    Scores, each in [0, 1]: the TF-IDF cosine of a measure sentence and an article
+    paragraph (the best pair), of the whole measure (heading, text, part title)
+    and the whole article (with its chapter title), and the share of a sentence
+    covered by runs of close wording (`link`). The link's score is the larger of
+    the runs score and the mean of the two cosines."""
+    from .terms import Vectors, add, cosine, shared, words
+    seg = dict(segmenter=options.segmenter, use_thesaurus=options.thesaurus)
+    articles = []        # (law, article, chapter title, [(paragraph, start, words)])
+    for law, parsed in laws.items():
+        if not in_force(registry_graph, law, on_date):
+            continue
+        chapters = {c.number: c.title for c in parsed.chapters}
+        for a in parsed.articles:
+            chapter = chapters.get(a.chapter)
+            if options.skip_penalty and article_role(a, chapter):
+                continue
+            paras = [(p.number, p.span.start, words(re.sub(r"^第\S+条\s*", "", p.span.text), **seg))
+                     for p in a.paragraphs]
+            articles.append((str(law), a, chapter, paras))
+    clean = {m.number: ROLE_CLAUSE.sub(lambda x: " " * len(x[0]), m.text) for m in measures}
+    sents = {m.number: [(s.start, s.end, words(m.text[s.start - m.start:s.end - m.start], **seg))
+                        for s in sentences(m.number, clean[m.number], m.start)] for m in measures}
+    docs = [w for *_, paras in articles for _, _, w in paras] + [w for ss in sents.values() for *_, w in ss]
+    vec = Vectors(docs)
+    art_vecs = []
+    for law, a, chapter, paras in articles:
+        pv = [(n, vec.vector(w)) for n, _, w in paras]
+        whole = add(*(v for _, v in pv))
+        if options.chapter and chapter:
+            whole = add(whole, vec.vector(words(chapter, **seg), 0.5))
+        art_vecs.append((law, a, chapter, pv, whole))
+    runs: dict[tuple[int, str, int], Link] = {}
+    if options.runs:
+        passages = [Passage(law, a.number, p.number, p.span.start, p.span.end, normalise(p.span.text, p.span.start))
+                    for law, a, *_ in articles for p in a.paragraphs]
+        all_sents = [s for m in measures for s in sentences(m.number, clean[m.number], m.start)]
+        runs = {(l.measure, l.law, l.article): l for l in link(all_sents, passages, rests_on=0.2)}
+    out = []
+    for m in measures:
+        sv = [(s, e, vec.vector(w)) for s, e, w in sents[m.number]]
+        mv = add(vec.vector(words(m.title, **seg), 2.0), *(v for *_, v in sv))
+        if options.chapter and m.context:
+            mv = add(mv, vec.vector(words(m.context, **seg), 0.5))
+        found = []
+        for law, a, chapter, pv, whole in art_vecs:
+            best_s, best_para = 0.0, a.paragraphs[0].number
+            if options.sentence_level:
+                for _, _, v in sv:
+                    for n, p in pv:
+                        c = cosine(v, p)
+                        if c > best_s:
+                            best_s, best_para = c, n
+            meas = cosine(mv, whole) if options.measure_level else 0.0
+            if options.sentence_level and options.measure_level:
+                semantic = options.sentence_weight * best_s + (1 - options.sentence_weight) * meas
+            else:
+                semantic = best_s if options.sentence_level else meas
+            r = runs.get((m.number, law, a.number))
+            score = max(semantic, r.score if r else 0.0)
+            if score >= (LOW if options.floor is None else options.floor):
+                found.append((score, law, a, chapter, best_para, whole, r))
+        found.sort(key=lambda x: (-x[0], x[1], x[2].number))
+        if found:
+            found = [f for f in found if f[0] >= options.relative * found[0][0]]
+        for score, law, a, chapter, para, whole, r in found[:options.per_measure]:
+            level = level_of(score) or "low"
+            kind = "restates" if r and r.score >= RESTATES else "restsOn"
+            m_runs = list(r.measure_runs) if r else []
+            a_runs = list(r.article_runs) if r else []
+            common = []
+            for phrase, ms, as_ in _phrases(m, a, shared(mv, whole, 12), options.thesaurus):
+                common.append(phrase)
+                if kind == "restsOn":          # a restatement's runs are its evidence already
+                    m_runs.append(ms), a_runs.append(as_)
+            if not m_runs:
+                continue                       # nothing to show a reader: no link
+            reason_zh, reason_en = _reason(kind, level, common, r, m, chapter)
+            out.append(Basis(m.number, law, a.number, r.paragraph if r and kind == "restates" else para, kind,
+                             round(score, 3), level, reason_zh, reason_en,
+                             sorted(set(m_runs)), sorted(set(a_runs))))
+    return sorted(out, key=lambda b: (b.measure, -b.score, b.law, b.article))
+
+
+def _reason(kind: str, level: str, common: list[str], r: Link | None, m: MeasureText, chapter: str | None):
+    """One line in words: why this article, in Chinese and in English."""
+    words_ = "、".join(common) or "—"
+    if kind == "restates" and r:
+        s, e = max(r.measure_runs, key=lambda x: x[1] - x[0])
+        quote = m.text[s - m.start:e - m.start]
+        return f"措辞相同：{quote}", f"same wording: {quote}"
+    chapter = chapter.replace(" ", "") if chapter else None
+    if level == "low":
+        return f"相近用语，须核对：{words_}", f"similar wording, to be checked: {words_}"
+    return (f"同一义务、同一主题{f'（{chapter}）' if chapter else ''}：{words_}",
+            f"same obligation, same subject{f' ({chapter})' if chapter else ''}: {words_}")
+
+
 # --- versions of one regulation -------------------------------------------------------
 
 @dataclass
@@ -270,8 +507,9 @@ def passages_of(laws: dict, registry_graph, on_date: str | None) -> list[Passage
     return out
 
 
-def basis_graph(doc_iri, measures, links: list[Link], source_text: str, laws: dict):
-    """pkg:LegalBasis nodes: measure → article, kind, score, evidence spans on both sides."""
+def basis_graph(doc_iri, measures, links: list[Basis], source_text: str, laws: dict):
+    """pkg:LegalBasis nodes: measure → article, kind, confidence level, reason,
+    score, evidence spans on both sides."""
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import RDF, RDFS, XSD
 
@@ -300,6 +538,9 @@ def basis_graph(doc_iri, measures, links: list[Link], source_text: str, laws: di
         g.add((node, PKG.article, art))
         g.add((node, PKG.basisKind, PKG[l.kind]))
         g.add((node, PKG.score, Literal(f"{l.score:.3f}", datatype=XSD.decimal)))
+        g.add((node, PKG.confidence, PKG[l.level]))
+        g.add((node, PKG.reason, Literal(l.reason_zh, lang="zh")))
+        g.add((node, PKG.reason, Literal(l.reason_en, lang="en")))
         g.add((node, RDFS.label, Literal(f"措施{l.measure} → {laws[law].title} 第{l.article}条", lang="zh")))
         g.add((node, RDFS.label, Literal(f"Measure {l.measure} → article {l.article}", lang="en")))
         for s, e in l.measure_runs:

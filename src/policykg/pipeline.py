@@ -47,7 +47,7 @@ BASIS_OUTPUT = ("data", "legal-basis.ttl")
 COMPANIONS = (LAWS_OUTPUT[1], BASIS_OUTPUT[1])   # written beside OUT, whatever OUT is called
 # Folders whose files every build, validation or store reads (ontology/*.ttl,
 # data/registry/*.ttl, shapes/*.ttl) or that hold shipped texts: never outputs.
-INPUT_FOLDERS = (("ontology",), ("data", "registry"), ("shapes",), ("data", "laws"))
+INPUT_FOLDERS = (("ontology",), ("data", "registry"), ("shapes",), ("data", "laws"), ("data", "thesaurus"))
 
 
 @dataclass
@@ -121,7 +121,7 @@ def legal_graphs(doc: Document, graph: Graph, registry: Registry, text: str) -> 
     """The law texts as ELI subdivisions, version changes, and the measures' article-level basis."""
     from .iris import PKG
     from .laws import law_files, law_graph, parse_law
-    from .legal_basis import basis_graph, changes_graph, link, passages_of, sentences
+    from .legal_basis import basis_graph, changes_graph, find_basis, measure_texts
     from rdflib.namespace import RDF
     laws = {law: parse_law(path) for law, path in law_files(registry.graph).items()}
     structure = Graph()
@@ -137,8 +137,7 @@ def legal_graphs(doc: Document, graph: Graph, registry: Registry, text: str) -> 
         for (_, old), (_, new) in zip(vs, vs[1:]):
             structure += changes_graph(work, old, new, laws[old], laws[new])
     doc_iri = next(graph.subjects(RDF.type, PKG.PolicyDocument))
-    sents = [s for m in doc.measures for s in sentences(m.number, m.text.text, m.text.start)]
-    links = link(sents, passages_of(laws, registry.graph, doc.header.date))
+    links = find_basis(measure_texts(doc), laws, registry.graph, doc.header.date)
     return structure, basis_graph(doc_iri, doc.measures, links, text, laws)
 
 
@@ -150,10 +149,11 @@ def output_paths(out: Path) -> list[Path]:
 
 def build_inputs(source: Path | None = None) -> list[Path]:
     """Every file a build reads: the notice, ontology and vocabularies,
-    registries, law texts and shapes."""
+    registries, law texts, the legal-basis thesaurus and shapes."""
     source = Path(source) if source is not None else resources.default_source()
     return [source, *resources.ontology_files(), *resources.registry_files(),
             *sorted(p for p in resources.path("data", "laws").glob("*") if p.is_file()),
+            *sorted(p for p in resources.path("data", "thesaurus").glob("*") if p.is_file()),
             *sorted(resources.path("shapes").glob("*.ttl"))]
 
 
@@ -275,7 +275,13 @@ def atomic_write(path: Path, text: str) -> None:
     """Write text to path through a fsynced temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = write_temporary(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes to path (its folder exists) through a fsynced temporary file and a rename."""
+    path = Path(path)
+    tmp = write_temporary(path, data)
     try:
         os.replace(tmp, path)
     except BaseException:

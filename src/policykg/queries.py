@@ -45,9 +45,18 @@ class FrontMatterError(ValueError):
 class ParameterError(ValueError):
     """A parameter that is unknown, missing, or does not resolve."""
 
-    def __init__(self, message: str, parameter: str | None = None):
+    def __init__(self, message: str, parameter: str | None = None, value: str | None = None,
+                 suggestions: tuple[str, ...] = ()):
         self.parameter = parameter
+        self.value = value                  # the value given, when it names nothing
+        self.suggestions = suggestions      # the nearest names that do name something
         super().__init__(message)
+
+
+def nearest(raw: str, names, n: int = 5) -> tuple[str, ...]:
+    """The names close to a misspelt one (市财务局 → 市财政局); none rather than a far-fetched guess."""
+    import difflib
+    return tuple(difflib.get_close_matches(raw, list(names), n=n, cutoff=0.6))
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,11 @@ class SavedQuery:
     sparql: str
     path: Path
     chart: Mapping[str, str] = field(default_factory=dict)   # {"label": col, "value": col}
+    headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)   # column → {zh, en}
+    coded: tuple[str, ...] = ()        # columns whose values are @en labels of ontology terms ("restates")
+    values: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)  # column → value → {zh, en}
+    links: Mapping[str, Mapping] = field(default_factory=dict)   # column → {query, params: {param: column}} or {entity: column}
+    label_columns: tuple[str, ...] = ()   # IRI columns whose downloads get a COLUMN_label beside
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -83,6 +97,10 @@ class SavedQuery:
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    def header(self, column: str, lang: str) -> str:
+        """The column's title in the page language (its variable name if none is declared)."""
+        return self.headers.get(column, {}).get(lang) or column
 
     def accepted(self) -> str:
         return ", ".join(p.describe() for p in self.parameters) or "no parameters"
@@ -133,8 +151,19 @@ def parse_saved_query(path: Path, text: str | None = None) -> SavedQuery:
             example=None if raw.get("example") is None else str(raw["example"]),
             variable=raw.get("variable", raw["name"]), scheme=raw.get("scheme"),
             label=raw.get("label", {})))
-    return SavedQuery(name, title, description, tuple(params), tuple(need("columns", list)),
-                      "\n".join(lines[end + 1:]).strip() + "\n", path, meta.get("chart", {}))
+    columns = tuple(need("columns", list))
+    for key in ("coded", "label_columns"):
+        for column in meta.get(key, []):
+            if column not in columns:
+                raise FrontMatterError(f"{path}: `{key}` names {column!r}, which is not one of the columns")
+    for column, link in meta.get("links", {}).items():
+        if column not in columns or not ("query" in link or link.get("entity") in columns):
+            raise FrontMatterError(f"{path}: links.{column} needs a column of the query, and a `query` to link "
+                                   "to or an `entity` column whose page lists what it counts")
+    return SavedQuery(name, title, description, tuple(params), columns,
+                      "\n".join(lines[end + 1:]).strip() + "\n", path, meta.get("chart", {}),
+                      meta.get("headers", {}), tuple(meta.get("coded", [])), meta.get("values", {}),
+                      meta.get("links", {}), tuple(meta.get("label_columns", [])))
 
 
 @lru_cache(maxsize=4)
@@ -161,7 +190,10 @@ def load_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
 def get_query(name: str, directory: Path | None = None) -> SavedQuery:
     queries = _loaded(directory)
     if name not in queries:
-        raise ParameterError(f"no saved query {name!r}; saved queries: {', '.join(sorted(queries))}")
+        close = nearest(name, queries)
+        guess = f"did you mean {' or '.join(close)}? " if close else ""
+        raise ParameterError(f"no saved query {name!r}; {guess}saved queries: {', '.join(sorted(queries))}",
+                             None, name, close)
     return queries[name]
 
 
@@ -325,7 +357,9 @@ def _body(store, param, raw, where) -> Term:
                              f"name (e.g. with the city) or an IRI: {', '.join(found[:10])}", param.name)
     near = sorted({i for name, iris in index.bodies.items() if raw in name for i in iris})[:8]
     hint = f"; bodies whose names contain it: {', '.join(near)}" if near else ""
-    raise ParameterError(f"{where}: no body is called «{raw}»{hint}", param.name)
+    close = nearest(raw, index.bodies)
+    guess = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise ParameterError(f"{where}: no body is called «{raw}»{guess}{hint}", param.name, raw, close)
 
 
 def _document(store, param, raw, where) -> Term:
@@ -342,7 +376,9 @@ def _document(store, param, raw, where) -> Term:
     if len(candidates) == 1:
         return Term.iri(candidates[0])
     if not candidates:
-        raise ParameterError(f"{where}: no legal document has «{raw}» in its title", param.name)
+        close = nearest(text, {t for titles in index.documents.values() for t in titles})
+        guess = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ParameterError(f"{where}: no legal document has «{raw}» in its title{guess}", param.name, raw, close)
     raise ParameterError(f"{where}: «{raw}» matches {len(candidates)} documents; give more of the title "
                          f"or an IRI: {', '.join(candidates)}", param.name)
 
@@ -356,8 +392,10 @@ def _concept(store, param, raw, where) -> Term:
     found = sorted(names.get(raw.lower(), ()))
     if len(found) == 1:
         return Term.iri(found[0])
-    raise ParameterError(f"{where}: no {param.scheme} concept is called «{raw}»; "
-                         f"concepts: {'、'.join(index.concept_labels[param.scheme])}", param.name)
+    close = nearest(raw, index.concept_labels[param.scheme])
+    guess = f"did you mean {' or '.join(close)}? " if close else ""
+    raise ParameterError(f"{where}: no {param.scheme} concept is called «{raw}»; {guess}"
+                         f"concepts: {'、'.join(index.concept_labels[param.scheme])}", param.name, raw, close)
 
 
 _RESOLVERS = {"text": _text, "integer": _integer, "measure": _measure, "body": _body,

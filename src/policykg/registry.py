@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from . import places, resources
+from . import places, resources, uscc
 from .extract import PhraseMatcher
 from .iris import BASE, PKG
 
@@ -176,6 +176,14 @@ def load_registry(files: Iterable[Path] | None = None, extra: Iterable[Path] = (
         user.parse(f, format="turtle")
     graph += user
     reg = Registry(graph, extra=user)
+    for body, code in graph.subject_objects(PKG.unifiedSocialCreditCode):
+        # a credit code is recorded only with its source, and must be a valid one
+        try:
+            uscc.check(str(code))
+        except uscc.USCCError as e:
+            raise RegistryError(f"body {body}: pkg:unifiedSocialCreditCode {e}") from None
+        if graph.value(body, PKG.factSource) is None:
+            raise RegistryError(f"body {body}: a unified social credit code needs a pkg:factSource naming its source")
     for body in sorted(graph.subjects(PKG.level, None)):
         code = _jurisdiction(graph, body)
         if code is not None:

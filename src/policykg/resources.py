@@ -42,3 +42,8 @@ def ontology_files() -> list[Path]:
 
 def registry_files() -> list[Path]:
     return sorted(path("data", "registry").glob("*.ttl"))
+
+
+def link_files() -> list[Path]:
+    """The linksets (data/links/): Wikidata, official publications, division codes."""
+    return sorted(path("data", "links").glob("*.ttl"))

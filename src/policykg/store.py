@@ -124,7 +124,7 @@ def where_brace(query: str) -> int:
 
 
 def _where_brace(query: str) -> int:
-    depth, form, seen_where = 0, None, False
+    depth, form, seen_where, template = 0, None, False, False
     for kind, text, at in _tokens(query):
         upper = text.upper() if kind == "word" else ""
         if depth == 0 and form is None and upper in FORMS:
@@ -133,12 +133,14 @@ def _where_brace(query: str) -> int:
             seen_where = True
         elif kind == "brace":
             if text == "{":
-                # CONSTRUCT { template } WHERE { … }: the template is not the WHERE group
-                if depth == 0 and (seen_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                # CONSTRUCT { template } WHERE { … }: the template is not the WHERE group; the
+                # keyword WHERE is optional, so the group after the template is it either way
+                if depth == 0 and (seen_where or template or form in ("SELECT", "ASK", "DESCRIBE")):
                     return at
                 depth += 1
             else:
                 depth -= 1
+                template = template or (depth == 0 and form == "CONSTRUCT")
     raise QueryError("the query has no WHERE group to bind parameters in")
 
 
@@ -459,17 +461,45 @@ def _bounded(iterator, limit: int | None, deadline: float | None):
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 endpoint, through SPARQLWrapper."""
+    """A SPARQL 1.1 endpoint, through SPARQLWrapper.
 
-    def __init__(self, endpoint: str, timeout: int = 30):
+    Its default graph must hold the union of the notices' graphs, as the embedded store's
+    does (see policykg.remote for how each server is set up so); a view of one notice
+    names the notice's graph and the shared one as the default graph of each request
+    (the protocol's `default-graph-uri`), which every server we test honours."""
+
+    def __init__(self, endpoint: str, timeout: int = 30, default_graphs: tuple[str, ...] = (), dialect=None):
         if not re.match(r"^https?://", endpoint):
             raise QueryError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
+        from .remote import detect
+        self.dialect = dialect or detect(endpoint)
         self.endpoint = endpoint
         self.timeout = timeout
+        self.default_graphs = default_graphs
+        self._notices: set[str] | None = None
+        self._views: dict[str, RemoteStore] = {}
 
     @property
     def name(self) -> str:
         return self.endpoint
+
+    def notices(self) -> set[str]:
+        """The notices' named graphs the endpoint holds (asked once per store object)."""
+        if self._notices is None:
+            from .chains import GRAPH as CORRESPONDENCES
+            from .corpus import GRAPH_BASE
+            rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                               f"FILTER (STRSTARTS(STR(?g), \"{GRAPH_BASE}\")) }}").rows
+            self._notices = {g.value for (g,) in rows} - {SHARED_GRAPH, CORRESPONDENCES}
+        return self._notices
+
+    def view(self, graph: str) -> "RemoteStore":
+        """The endpoint as if it held one notice (and the shared graph) only."""
+        if graph not in self.notices():
+            raise QueryError(f"no notice graph {graph} at {self.endpoint}")
+        if graph not in self._views:
+            self._views[graph] = RemoteStore(self.endpoint, self.timeout, (graph, SHARED_GRAPH), self.dialect)
+        return self._views[graph]
 
     def _run(self, form: str, query: str, limit: int | None, deadline: float | None,
              max_bytes: int | None = None):
@@ -478,16 +508,32 @@ class RemoteStore(Store):
         from .results import ResultsError, ask_from_json, from_json
         sw = SPARQLWrapper(self.endpoint)
         sw.setMethod(POST)
-        sw.setTimeout(self.timeout)
+        timeout = self.timeout
+        if deadline is not None:
+            timeout = max(1, min(timeout, int(deadline - time.monotonic() + 0.999)))
+        sw.setTimeout(timeout)
+        query, standard = self.dialect.rewrite(query)
         sw.setQuery(query)
+        for graph in self.default_graphs:
+            sw.addDefaultGraph(graph)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         sw.setReturnFormat(N3 if graph else JSON)
         try:
             response = sw.query()
-            body = response.response.read()
+            # the answer is parsed whole, so its size is bounded before it is read: values
+            # are a fraction of their JSON or Turtle (quotes, types, keys per cell)
+            cap = None if max_bytes is None else 8 * max_bytes + 1_048_576
+            body = response.response.read(cap) if cap else response.response.read()
+            if cap and len(body) >= cap and response.response.read(1):
+                raise QueryRefused(f"{self.endpoint}: the answer is larger than {cap} bytes; "
+                                   "narrow the query or add a LIMIT", 413)
         except SPARQLWrapperException as e:
             raise QueryError(f"{self.endpoint}: {e}") from None
+        except TimeoutError:
+            raise QueryTimeout(f"{self.endpoint}: no answer within {timeout} s") from None
         except OSError as e:                  # refused, unreachable, timed out, an HTTP error status
+            if isinstance(getattr(e, "reason", None), TimeoutError):
+                raise QueryTimeout(f"{self.endpoint}: no answer within {timeout} s") from None
             raise QueryError(f"{self.endpoint}: cannot reach the endpoint: {e}") from None
         ctype = response.response.headers.get("Content-Type") or "no content type"
         try:
@@ -496,15 +542,40 @@ class RemoteStore(Store):
                 # Turtle, N-Triples or RDF/XML only: a JSON-LD answer could name a context to fetch
                 fmt = "xml" if "rdf+xml" in ctype else "nt" if "n-triples" in ctype else "turtle"
                 g = Graph().parse(data=body, format=fmt)
-                return Triples(Triple(*(_rdflib_term(x) for x in t)) for t in g)
-            if form == "ASK":
+                result = Triples(Triple(*(_rdflib_term(x) for x in t)) for t in g)
+            elif form == "ASK":
                 return ask_from_json(body)
-            return from_json(body)
+            else:
+                result = from_json(body)
         except ResultsError as e:
             raise QueryError(f"{self.endpoint}: the answer ({ctype}) is not SPARQL JSON results: {e}") from None
         except Exception as e:                # rdflib's parsers raise several unrelated types
             raise QueryError(f"{self.endpoint}: the answer ({ctype}) is not an RDF graph: "
                              f"{_short(str(e)) or type(e).__name__}") from None
+        return _bounded_answer(standard(result), limit, max_bytes)
+
+
+def _bounded_answer(result, limit: int | None, max_bytes: int | None):
+    """A remote answer cut to the same bounds as an embedded one (rows, then bytes)."""
+    if isinstance(result, Triples):
+        rows = [(t.subject, t.predicate, t.object) for t in result]
+    else:
+        rows = result.rows
+    cut, budget, kept = None, _Budget(max_bytes), len(rows)
+    for n, row in enumerate(rows):
+        if limit is not None and n >= limit:
+            kept, cut = n, "rows"
+            break
+        if budget.exceeded(row):
+            kept, cut = n, "bytes"
+            break
+    if cut is None:
+        return result
+    if isinstance(result, Triples):
+        out = Triples(result[:kept])
+        out.truncated_by = cut
+        return out
+    return ResultSet(result.variables, rows[:kept], True, cut)
 
 
 def _short(message: str, limit: int = 160) -> str:
@@ -526,11 +597,11 @@ def _rdflib_term(t) -> Term:
 
 
 def default_files(corpus=None) -> list[Path]:
-    """What the embedded store serves: ontology, vocabularies, registries, data, and the
+    """What the embedded store serves: ontology, vocabularies, registries, data, linksets, and the
     graphs of the notices ingested into `corpus` (a `policykg.corpus.Corpus`), if given."""
     out = resources.default_output()
     files = resources.ontology_files() + resources.registry_files() + [
-        out, out.with_name("laws.ttl"), out.with_name("legal-basis.ttl")]
+        out, out.with_name("laws.ttl"), out.with_name("legal-basis.ttl")] + resources.link_files()
     if corpus is not None:
         files += corpus.registry_files() + [path for _, path in corpus.graph_files()]
     return files

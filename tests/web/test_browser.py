@@ -2,68 +2,9 @@
 
 Screenshots are written to artifacts/screenshots/ for people to look at.
 """
-import os
-import shutil
-from pathlib import Path
+from .conftest import assert_nothing_blocked, needs_chromium, shot
 
-import pytest
-
-from .test_sparql import live_server
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium")
-
-if CHROMIUM is None:
-    # CI installs chromium through `make test`; there a missing browser is a failure
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is missing: `make browser` installs it")
-    pytest.skip("chromium is not installed (make browser)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def site(app):
-    with live_server(app) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-# Records what the Content-Security-Policy blocks, from before the page's first script.
-CSP_LISTENER = """window.__policyViolations = [];
-document.addEventListener("securitypolicyviolation", e => window.__policyViolations.push(
-    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));"""
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    yield page
-    context.close()
-
-
-def assert_nothing_blocked(page, expected_errors: int = 0) -> None:
-    """No Content-Security-Policy violation and no script error on the page."""
-    assert page.evaluate("window.__policyViolations") == []
-    assert len(page.console_errors) == expected_errors, page.console_errors
-    assert page.evaluate("document.querySelectorAll('script:not([src]):not([type$=json])').length") == 0
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+needs_chromium()
 
 
 def test_home_then_follow_links_to_a_measure(page, site):

@@ -16,7 +16,9 @@ def test_home_names_the_notice_and_its_source(client):
     html = client.get("/").get_data(as_text=True)
     assert "张促中民办发〔2021〕9号" in html and "关于进一步健全支持中小企业发展制度的若干措施" in html
     assert "0f2495d3bec806f6593c74b0ca606f3f8ae915a0b6c28092ea67b63f9b63751a" in html
-    assert re.search(r"<th>measures</th><td>35</td>", html)
+    # counts are named in the page language and lead to the list they count
+    assert re.search(r'<th>措施</th><td><a class="count" href="/queries/part-summary">35</a></td>', html)
+    assert "<th>Measures</th>" in client.get("/?lang=en").get_data(as_text=True)
 
 
 def test_measure_page_highlights_the_extracted_words(client):
@@ -56,7 +58,9 @@ def test_content_negotiation_and_suffixes(client):
                          ("application/rdf+xml", "application/rdf+xml"), ("application/n-triples", "application/n-triples"),
                          ("text/html", "text/html")]:
         r = client.get(MEASURE9, headers={"Accept": accept})
-        assert r.status_code == 200 and r.mimetype == mime and r.headers["Vary"] == "Accept"
+        # a page's words also follow the language cookie; the data does not
+        vary = "Accept, Cookie" if mime == "text/html" else "Accept"
+        assert r.status_code == 200 and r.mimetype == mime and r.headers["Vary"] == vary
     for suffix, fmt in [(".ttl", "turtle"), (".jsonld", "json-ld"), (".rdf", "xml"), (".nt", "nt")]:
         r = client.get(MEASURE9 + suffix)
         g = Graph().parse(data=r.get_data(as_text=True), format=fmt)
@@ -141,7 +145,9 @@ def test_body_page_shows_measures_partners_and_variants(client):
     html = client.get("/id/body/cbirc-zhangye").get_data(as_text=True)
     assert "张掖银保分监局 × 2" in html and "张掖银保监分局 × 6" in html
     assert f'{chr(65288)}10{chr(65289)}进一步优化货币信贷传导机制' in html
-    assert 'href="/id/body/pboc-zhangye">中国人民银行张掖市中心支行</a> × 8' in html
+    # the count of shared measures links to the list of them
+    assert re.search(r'href="/id/body/pboc-zhangye">中国人民银行张掖市中心支行</a> × <a class="count" '
+                     r'href="/queries/shared-measures\?body_a=[^"]*cbirc-zhangye[^"]*pboc-zhangye"[^>]*>8</a>', html)
 
 
 def test_legal_document_page_quotes_the_citing_sentence_and_the_chain(client):
@@ -181,10 +187,25 @@ def test_measure_page_shows_its_legal_basis_side_by_side(client):
             '情况实施<mark>审计监督</mark>。</td>') in html30
 
 
+
+def test_measure_page_shows_confidence_and_reason_not_the_score(client):
+    html = client.get("/id/doc/zczmbf-2021-9/measure/30").get_data(as_text=True)
+    basis = html[html.index('class="basis"'):html.index("</table>", html.index('class="basis"'))]
+    assert "<th>置信度</th><th>理由</th>" in basis and "得分" not in basis
+    assert ('<td class="level level-high">高</td><td class="reason">措辞相同：'
+            '对机关、事业单位和国有大型企业支付中小企业款项</td>') in basis
+    assert not re.search(r"<td>[01]\.\d{3}</td>", basis)              # the raw score is not shown
+    en = client.get("/id/doc/zczmbf-2021-9/measure/33?lang=en").get_data(as_text=True)
+    row = en[en.index("/id/legal/sme-promotion-law/article/5"):]
+    row = row[:row.index("</tr>")]
+    assert "<th>Confidence</th>" in en
+    assert "same obligation, same subject" in row or "similar wording, to be checked" in row
+
+
 def test_law_page_has_articles_as_anchors_with_the_measures_using_them(client):
     html = client.get("/id/legal/sme-promotion-law").get_data(as_text=True)
     assert '<a href="#a40">第四十条</a>' in html and '<article id="a40">' in html
-    assert "第四十条</a> · 措施 9" in html
+    assert re.search(r'第四十条</a> · <a class="measure" href="/id/doc/[^"]+/measure/9">措施 9</a>', html)
 
 
 def test_payment_regulation_changes_page(client):
@@ -192,6 +213,21 @@ def test_payment_regulation_changes_page(client):
     assert 'class="changes"' in html
     assert 'href="/id/legal/sme-payment-regulation-2020/article/10"' in html
     assert 'href="/id/legal/sme-payment-regulation-2025/article/11"' in html
+    # one way of numbering, a header naming both versions, the wording's changes marked
+    assert "第17条" not in html and "<th>新版：保障中小企业款项支付条例（2025年修订）</th>" in html
+    assert "2020-07-05" in html and "2025-06-01" in html
+    assert html.count("<ins>") > 10 and html.count("<del>") > 10
+    version = client.get("/id/legal/sme-payment-regulation-2020").get_data(as_text=True)
+    assert '<a class="diff" href="/id/legal/sme-payment-regulation#diff">版本对照 →</a>' in version
+
+
+def test_word_diff_rebuilds_both_texts():
+    from policykg.wording import tokens, word_diff
+    old, new = "机关、事业单位应当在60日内支付款项", "机关、事业单位应当自交付之日起30日内支付款项"
+    runs = word_diff(old, new)
+    assert "".join(t for op, t in runs if op != "+") == old and "".join(t for op, t in runs if op != "-") == new
+    assert runs == [("=", "机关、事业单位应当"), ("-", "在60"), ("+", "自交付之日起30"), ("=", "日内支付款项")]
+    assert tokens("在60日 SME") == ["在", "60", "日", " ", "SME"]     # a number, a Latin word: one token
 
 
 def test_measure_page_lists_platforms_and_the_platform_page_both_spellings(client):
@@ -201,3 +237,64 @@ def test_measure_page_lists_platforms_and_the_platform_page_both_spellings(clien
     page = client.get("/id/platform/credit-china-zhangye").get_data(as_text=True)
     assert "信用中国(甘肃张掖)" in page and "信用中国（张掖）" in page
     assert "（五）完善中小企业信用评价体系" in page and "（三十）落实好国家清理和防止拖欠账款长效机制" in page
+
+
+def test_favicon(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.get_data()
+
+
+def test_a_spaced_out_chapter_title_is_shown_closed_up(client):
+    # the law text writes "## 第一章 总 则" (typesetting); the data keeps it, the page closes it up
+    ttl = client.get("/id/legal/sme-payment-regulation-2025/chapter/1.ttl").get_data(as_text=True)
+    assert '"总 则"@zh' in ttl
+    html = client.get("/id/legal/sme-payment-regulation-2025/chapter/1").get_data(as_text=True)
+    assert "<h1>第一章 总则</h1>" in html
+
+
+def test_sparql_gives_a_browser_a_page_and_a_program_the_service_description(client):
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    r = client.get("/sparql", headers=browser)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    assert "10.0 秒" in html and "10000 行" in html and "curl -H" in html and "SPARQLWrapper" in html
+    assert 'class="editor" href="/editor?query=' in html
+    for accept in ("*/*", "text/turtle", "application/ld+json"):
+        r = client.get("/sparql", headers={"Accept": accept})
+        assert r.mimetype != "text/html" and "sparql-service-description" in r.get_data(as_text=True)
+    r = client.get("/sparql?format=turtle", headers=browser)
+    assert r.mimetype == "text/turtle"
+
+
+def test_the_sparql_pages_example_returns_measures(client):
+    from policykg.web.sparql import EXAMPLE
+    r = client.post("/sparql", data={"query": EXAMPLE}, headers={"Accept": "application/sparql-results+json"})
+    rows = json.loads(r.get_data(as_text=True))["results"]["bindings"]
+    from policykg.queries import run_saved_query
+    saved = run_saved_query(client.application.extensions["policykg"]["store"], "measures-by-department",
+                            {"department": "市财政局"})
+    assert [r["number"]["value"] for r in rows] == saved.values("number") and len(rows) == 17
+
+
+def test_entity_pages_name_every_property_and_fold_the_provenance(client):
+    html = client.get("/id/body/zhangye-finance").get_data(as_text=True)
+    props = re.findall(r"<tr><th>(?:<a [^>]*>)?([^<]*)", html)
+    assert props and not [p for p in props if re.fullmatch(r"[A-Za-z_]+", p)], props
+    doc = client.get("/id/doc/zczmbf-2021-9").get_data(as_text=True)
+    shown, _, folded = doc.partition('<details class="provenance">')
+    assert "提及" not in shown and "提及" in folded              # mentions are under "source words"
+    rows = [(p, n) for n, p in re.findall(
+        r'<tr><td><a href="[^"]*/measure/(\d+)">[^<]*</a></td><td class="property"><a href="([^"]+)"', shown)]
+    by_property: dict[str, list[int]] = {}
+    for prop, n in rows:
+        by_property.setdefault(prop, []).append(int(n))
+    assert max(len(ns) for ns in by_property.values()) == 35               # the notice's 35 measures
+    assert all(ns == sorted(ns) for ns in by_property.values()), by_property   # 三 before 十四
+
+
+def test_a_rewritten_clause_reads_as_one_deletion_and_one_insertion():
+    from policykg.wording import word_diff
+    old, new = "应当在收到货物之日起30日内支付", "应当自交付货物的之日起60日内付清"
+    runs = word_diff(old, new)
+    assert "".join(t for op, t in runs if op != "+") == old and "".join(t for op, t in runs if op != "-") == new
+    assert sum(op == "-" for op, _ in runs) <= 3 and not [t for op, t in runs if op == "=" and len(t) < 2]

@@ -1,14 +1,30 @@
 """Saved queries on the web: gallery, form, results and their twins."""
 import csv
+import re
 import io
 import json
 
 
-def test_gallery_lists_every_query(client):
-    html = client.get("/queries").get_data(as_text=True)
-    assert "某部门负责的措施" in html and html.count("<li>") >= 20
-    en = client.get("/queries?lang=en").get_data(as_text=True)
-    assert "Measures a department is responsible for" in en
+def gallery(html: str) -> list[tuple[str, str, str]]:
+    """(name, title, description) of each entry of the gallery, in page order."""
+    import re
+    return re.findall(r'<li><a href="/queries/([^"?]+)(?:\?lang=en)?">([^<]*)</a>\s*<p>([^<]*)</p></li>', html)
+
+
+def test_gallery_lists_every_query_by_name_with_its_titles(client):
+    from markupsafe import escape
+
+    from policykg.queries import load_queries
+    queries = load_queries()
+    for lang in ("zh", "en"):
+        html = client.get(f"/queries?lang={lang}").get_data(as_text=True)
+        assert gallery(html) == [(name, str(escape(q.title[lang])), str(escape(q.description[lang])))
+                                 for name, q in sorted(queries.items())]
+        assert html.count("<li>") == len(queries)
+    zh = dict((n, t) for n, t, _ in gallery(client.get("/queries?lang=zh").get_data(as_text=True)))
+    assert zh["measures-by-department"] == "某部门负责的措施"
+    en = dict((n, t) for n, t, _ in gallery(client.get("/queries?lang=en").get_data(as_text=True)))
+    assert en["measures-by-department"] == "Measures a department is responsible for"
 
 
 def test_form_then_results_with_links(client):
@@ -16,7 +32,7 @@ def test_form_then_results_with_links(client):
     assert 'name="department"' in form and 'placeholder="市财政局"' in form
     html = client.get("/queries/measures-by-department?department=市统计局").get_data(as_text=True)
     assert "强化中小企业统计监测制度" in html and 'href="/id/doc/zczmbf-2021-9/measure/4"' in html
-    assert "measures-by-department.csv?department=" in html
+    assert "measures-by-department.csv?download=1&amp;department=" in html
 
 
 def test_twins(client):
@@ -55,3 +71,90 @@ def test_form_offers_pick_lists_and_a_permalink(client):
 def test_aggregate_queries_draw_a_bar_chart(client):
     html = client.get("/queries/department-workload").get_data(as_text=True)
     assert html.count("<rect") == 27 and "张掖市发展和改革委员会: 19" in html
+
+
+def test_downloads_keep_the_iris_and_add_label_columns(client):
+    r = client.get("/queries/co-responsibility.csv?department=市财政局")
+    text = r.get_data(as_text=True)
+    assert not text.startswith("\ufeff") and r.headers["Content-Disposition"].startswith("inline")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == ["body_a", "body_b", "shared", "body_a_label", "body_b_label"]
+    assert rows[1][0].startswith("https://w3id.org/policykg/id/body/") and rows[1][3] == "张掖市财政局"
+    # the columns the query declares are the CLI's, value for value
+    from policykg.queries import run_saved_query
+    from policykg.results import render
+    cli = list(csv.reader(io.StringIO(render(run_saved_query(client.application.extensions["policykg"]["store"],
+                                                             "co-responsibility", {"department": "市财政局"}), "csv"),
+                                      newline="")))
+    assert [row[:3] for row in rows] == cli
+    en = client.get("/queries/co-responsibility.csv?department=市财政局&lang=en").get_data(as_text=True)
+    assert "Zhangye Municipal Bureau of Finance" in en
+
+
+def test_the_download_link_of_a_page_is_an_excel_readable_attachment(client):
+    r = client.get("/queries/measures-by-department.csv?download=1&department=市财政局")
+    assert r.get_data().startswith(b"\xef\xbb\xbfnumber,title,measure")
+    assert r.headers["Content-Disposition"] == 'attachment; filename="measures-by-department.csv"'
+    j = client.get("/queries/measures-by-department.json?download=1&department=市财政局").get_data()
+    assert j.startswith(b"{")                                 # JSON has no byte-order mark
+
+
+def test_a_misspelt_department_is_answered_in_the_page_language_with_the_nearest_names(client):
+    r = client.get("/queries/measures-by-department?department=市财务局")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "没有名为 «市财务局» 的部门。" in html and "是否要找" in html
+    assert 'class="suggestion" href="/queries/measures-by-department?department=%E5%B8%82%E8%B4%A2%E6%94%BF%E5%B1%80">市财政局</a>' in html
+    en = client.get("/queries/measures-by-department?department=市财务局&lang=en").get_data(as_text=True)
+    assert "There is no Department called «市财务局»." in en and "Did you mean" in en
+
+
+def test_unknown_query_and_iri_get_the_sites_own_404(client):
+    r = client.get("/queries/measures-by-departmnet")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 404 and "没有名为 «measures-by-departmnet» 的常用查询。" in html
+    assert 'href="/queries/measures-by-department">measures-by-department</a>' in html
+    r = client.get("/id/body/no-such-body", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "数据中没有" in r.get_data(as_text=True) and "<header>" in r.get_data(as_text=True)
+    r = client.get("/id/body/no-such-body?lang=en", headers={"Accept": "text/html"})
+    assert "The data holds nothing called" in r.get_data(as_text=True)
+    r = client.get("/id/body/no-such-body", headers={"Accept": "text/turtle"})
+    assert r.status_code == 404 and r.mimetype == "text/plain"
+
+
+def test_the_language_choice_sticks_in_a_cookie(app):
+    c = app.test_client()
+    assert "Saved queries" in c.get("/queries?lang=en").get_data(as_text=True)
+    r = c.get("/queries")                                       # no parameter: the cookie decides
+    assert "Saved queries" in r.get_data(as_text=True) and "Cookie" in r.headers["Vary"]
+    assert "常用查询" in c.get("/queries?lang=zh").get_data(as_text=True)
+    assert "常用查询" in c.get("/queries").get_data(as_text=True)
+
+
+def test_the_pick_list_starts_with_the_chinese_names(client):
+    form = client.get("/queries/measures-by-department").get_data(as_text=True)
+    options = re.findall(r'<option value="([^"]*)">', form)
+    first_latin = next(i for i, o in enumerate(options) if o[:1].isascii())
+    assert first_latin > 20 and all(o[:1].isascii() for o in options[first_latin:])
+
+
+def test_chart_labels_are_whole_where_they_fit(client):
+    html = client.get("/queries/department-workload").get_data(as_text=True)
+    labels = re.findall(r'<text x="0" [^>]*><title>([^<]*)</title>([^<]*)</text>', html)
+    assert len(labels) == 27 and all(full == shown for full, shown in labels if len(full) <= 24)
+    assert "中国银行保险监督管理委员会张掖监管分局" in [shown for _, shown in labels] or \
+        all(len(full) > 24 for full, shown in labels if full != shown)
+
+
+def test_no_saved_query_page_shows_a_bare_iri_or_a_variable_name(client):
+    from urllib.parse import urlencode
+
+    from policykg.queries import load_queries
+    for name, q in load_queries().items():
+        params = {p.name: p.example for p in q.parameters if p.required}
+        for lang in ("zh", "en"):
+            html = client.get(f"/queries/{name}?" + urlencode({**params, "lang": lang})).get_data(as_text=True)
+            table = html.split('<table class="results">', 1)[1].split("</table>", 1)[0]
+            heads = re.findall(r'<th data-var="([^"]+)"[^>]*>([^<]*)</th>', table)
+            assert heads and all(shown == q.headers[v][lang] for v, shown in heads), (name, lang)
+            cells = re.sub(r"<[^>]+>", "\n", table.split("<tbody>", 1)[1])
+            assert "https://w3id.org/" not in cells, (name, lang)

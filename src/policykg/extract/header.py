@@ -188,7 +188,8 @@ class HeaderReader(Reader):
         try:
             return dt.date(y, mo, d).isoformat()
         except ValueError:
-            raise self.error(offset, f"not a real date: {m[0]}") from None
+            # the date itself, as at the offset: a date line's brackets are not part of it
+            raise self.error(offset, f"not a real date: {m.groupdict().get('date') or m[0]}") from None
 
     def report_missing(self, header: Header, at: int) -> None:
         missing = [(header.doc_number is None, "no document number (such as 张促中民办发〔2021〕9号) "

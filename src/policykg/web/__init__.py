@@ -4,6 +4,7 @@
     linked_data  /id/… with content negotiation and suffix URLs
     sparql       the SPARQL 1.1 Protocol endpoint, read-only and bounded
     saved        the saved-query gallery, forms and .csv/.tsv/.json twins
+    opendata     downloads with checksums, DCAT-AP, VoID, JSON-LD context, the ontology
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, redirect, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import Flask, Response, abort, current_app, redirect, request, send_from_directory
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from .. import resources
 from ..guard import GuardedStore
@@ -32,6 +33,7 @@ DEFAULTS = {
     "SPARQL_QUEUE_WAIT": 5.0,                          # isolated: seconds to wait for a free worker
     "MAX_CONTENT_LENGTH": 1_048_576,                   # bytes per request body; more is answered 413 unread
     "PUBLIC_URL": None,                                # the site's public base URL; None: relative links only
+    "ENDPOINT": None,                                  # a SPARQL endpoint to serve from instead of the embedded store
 }
 
 # Every answer: no type sniffing, no framing, and scripts and fetches from this site only
@@ -49,6 +51,9 @@ SECURITY_HEADERS = {
 # Public data anyone may read from a script on another site (CORS); /id/… decides per
 # representation (its HTML pages are not data).
 CORS_ENDPOINTS = {"sparql.endpoint", "linked_data.dump"}
+# views that decide per representation, as /id/… does (data yes, HTML pages no)
+CORS_PER_VIEW = {"linked_data.resource", "opendata.download", "opendata.download_json", "opendata.context",
+                 "opendata.catalog", "opendata.void", "opendata.shapes", "opendata.ontology"}
 
 
 def waitress_options(app: Flask) -> dict:
@@ -78,6 +83,82 @@ def create_app(test_config: dict | None = None) -> Flask:
         parts = urlsplit(public_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(f"PUBLIC_URL must be an http(s) URL such as https://kg.example.org/, not {public_url!r}")
+    if app.config["ENDPOINT"]:
+        _remote(app, app.config["ENDPOINT"])
+    else:
+        _embedded(app)
+    from . import documents, explore, linked_data, opendata, pages, saved, sparql
+    from .i18n import install
+    install(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(linked_data.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(saved.bp)
+    app.register_blueprint(explore.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(opendata.bp)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(e):
+        return Response(f"the request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes "
+                        "(MAX_CONTENT_LENGTH)\n", status=413, mimetype="text/plain")
+
+    @app.route("/favicon.ico")
+    def favicon():
+        # browsers ask for /favicon.ico whatever the page says; an SVG icon serves both
+        return send_from_directory(app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+
+    @app.errorhandler(NotFound)
+    def not_found(e):
+        # a person gets the site's page in their language; a program gets a line of text
+        from .i18n import not_found as page
+        if request.accept_mimetypes.best_match(["text/html", "text/plain"], default="text/html") == "text/html" \
+                and request.accept_mimetypes.accept_html:
+            detail = e.description if e.description != NotFound.description else None
+            return page("entity" if request.path.startswith("/id/") else "page", request.path, detail=detail)
+        return Response("not found\n", status=404, mimetype="text/plain")     # the path is not echoed
+
+    @app.before_request
+    def decodable_path():
+        # the server hands the path over as bytes in latin-1; werkzeug replaces what is not
+        # UTF-8 with U+FFFD, which would route /id/%ff to a resource that cannot exist
+        # (the test client does that replacement itself); U+FFFD is in no IRI and no route
+        try:
+            path = request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            abort(404)
+        if "\ufffd" in path:
+            abort(404)
+
+    @app.after_request
+    def conditional(response):
+        # every GET answer depends only on the data, the URL and the negotiated type
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.get_etag()[0] \
+                and not response.direct_passthrough:
+            from .i18n import lang
+            tag = hashlib.sha256(f"{app.extensions['policykg']['etag']} {request.full_path} "
+                                 f"{response.mimetype} {lang()}".encode()).hexdigest()[:32]
+            response.set_etag(tag)
+            response.vary.add("Accept")
+            return response.make_conditional(request)
+        return response
+
+    @app.after_request
+    def harden(response):
+        # runs before `conditional` (after_request functions run last registered first)
+        if response.headers.get("Location"):
+            response = own_location(response)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint in CORS_ENDPOINTS:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        elif request.endpoint not in CORS_PER_VIEW:
+            response.headers.pop("Access-Control-Allow-Origin", None)
+        return response
+    return app
+
+
+def _embedded(app: Flask) -> None:
     graphs, path = {}, None
     if app.config["POLICYKG_FILES"]:
         files = [Path(f) for f in app.config["POLICYKG_FILES"]]
@@ -104,58 +185,24 @@ def create_app(test_config: dict | None = None) -> Flask:
         "etag": data_hash(files)[:32],
         "files": files,
     }
-    from . import documents, explore, linked_data, pages, saved, sparql
-    from .i18n import install
-    install(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(linked_data.bp)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(saved.bp)
-    app.register_blueprint(explore.bp)
-    app.register_blueprint(documents.bp)
 
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(e):
-        return Response(f"the request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes "
-                        "(MAX_CONTENT_LENGTH)\n", status=413, mimetype="text/plain")
 
-    @app.before_request
-    def decodable_path():
-        # the server hands the path over as bytes in latin-1; werkzeug replaces what is not
-        # UTF-8 with U+FFFD, which would route /id/%ff to a resource that cannot exist
-        # (the test client does that replacement itself); U+FFFD is in no IRI and no route
-        try:
-            path = request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            abort(404)
-        if "\ufffd" in path:
-            abort(404)
+def _remote(app: Flask, endpoint: str) -> None:
+    """Pages, saved queries and /sparql over a remote endpoint. /sparql text is checked on its
+    parse tree here, before it is forwarded (SERVICE, updates and FROM refused, as embedded);
+    nothing runs in this process, so no isolated workers. The store's version is unknown to
+    us, so the ETag changes with each start of the app (a re-publish calls for a restart)."""
+    import secrets
 
-    @app.after_request
-    def conditional(response):
-        # every GET answer depends only on the data, the URL and the negotiated type
-        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.get_etag()[0] \
-                and not response.direct_passthrough:
-            tag = hashlib.sha256(f"{app.extensions['policykg']['etag']} {request.full_path} "
-                                 f"{response.mimetype}".encode()).hexdigest()[:32]
-            response.set_etag(tag)
-            response.headers.setdefault("Vary", "Accept")
-            return response.make_conditional(request)
-        return response
-
-    @app.after_request
-    def harden(response):
-        # runs before `conditional` (after_request functions run last registered first)
-        if response.headers.get("Location"):
-            response = own_location(response)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.endpoint in CORS_ENDPOINTS:
-            response.headers["Access-Control-Allow-Origin"] = "*"
-        elif request.endpoint != "linked_data.resource":
-            response.headers.pop("Access-Control-Allow-Origin", None)
-        return response
-    return app
+    from ..store import RemoteStore
+    store = RemoteStore(endpoint, timeout=max(1, int(app.config["SPARQL_TIMEOUT"])))
+    app.extensions["policykg"] = {
+        "store": store,
+        "sparql_store": GuardedStore(store),
+        "etag": hashlib.sha256(f"{endpoint} {secrets.token_hex(16)}".encode()).hexdigest()[:32],
+        "files": [],                    # no dump: the endpoint serves its own data
+        "remote": endpoint,
+    }
 
 
 def own_location(response: Response) -> Response:

@@ -53,6 +53,9 @@ def resource(path: str):
         abort(404)
     if mime is None:
         mime = request.accept_mimetypes.best_match(OFFERED, default="text/html")
+    if mime in ("text/html", "application/xhtml+xml"):
+        from .i18n import lang
+        etag += "-" + lang()                        # the page's words follow the language chosen
     if request.if_none_match.contains(etag + mime.replace("/", "-")):
         resp = Response(status=304)
     elif mime in ("text/html", "application/xhtml+xml"):
@@ -63,7 +66,7 @@ def resource(path: str):
             abort(404)
         resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     resp.set_etag(etag + mime.replace("/", "-"))
-    resp.headers["Vary"] = "Accept"
+    resp.vary.add("Accept")
     if mime not in ("text/html", "application/xhtml+xml"):
         resp.headers["Access-Control-Allow-Origin"] = "*"          # data, not the HTML pages
     return resp
@@ -101,8 +104,8 @@ def dump(fmt: str):
     changes under a running app); a matching If-None-Match is answered 304
     before anything is built, and HEAD sends the headers of the cached body."""
     media = DUMPS.get(fmt)
-    if media is None:
-        abort(404)
+    if media is None or current_app.extensions["policykg"].get("remote"):
+        abort(404)                  # served from a remote store: its own endpoint has the data
     tag = current_app.extensions["policykg"]["etag"] + fmt
     if request.if_none_match.contains_weak(tag):
         resp = Response(status=304)

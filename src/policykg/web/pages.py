@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
@@ -34,18 +35,64 @@ def label_of(iri: str) -> str:
     by_lang = {}
     for (l,) in rows:
         by_lang.setdefault((l.lang or "").split("-")[0], l.value)
-    return by_lang.get(lang()) or by_lang.get("zh") or by_lang.get("") or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return display(by_lang.get(lang()) or by_lang.get("zh") or by_lang.get("")
+                   or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
-def describe(iri: str) -> list[tuple[str, Term]]:
-    rows = store().select("SELECT ?p ?o WHERE { ?x ?p ?o } ORDER BY ?p ?o", {"x": Term.iri(iri)}).rows
-    return [(p.value, o) for p, o in rows]
+def labels_of(iris) -> dict[str, str]:
+    """Labels in the current language for many IRIs at once (one query, not one per cell)."""
+    iris = sorted({i for i in iris})
+    if not iris:
+        return {}
+    values = " ".join(Term.iri(i).n3() for i in iris)
+    rows = store().select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x skos:prefLabel|rdfs:label ?l }}").rows
+    found: dict[str, dict[str, str]] = {}
+    for x, l in rows:
+        found.setdefault(x.value, {}).setdefault((l.lang or "").split("-")[0], l.value)
+    out = {}
+    for i in iris:
+        by_lang = found.get(i, {})
+        out[i] = display(by_lang.get(lang()) or by_lang.get("zh") or by_lang.get("")
+                         or i.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+    return out
 
 
-def incoming(iri: str, limit: int = 300) -> list[tuple[str, str]]:
-    rows = store().select(f"SELECT ?s ?p WHERE {{ ?s ?p ?x FILTER (?p != pkg:denotes) }} ORDER BY ?p ?s LIMIT {limit}",
+# "## 第一章 总 则": the law texts as published space out two-character chapter titles (the
+# data keeps the title as the source writes it); a label shown on a page closes that gap
+_SPACED_TITLE = re.compile(r"((?:^|\s)第[〇零一二三四五六七八九十百]+章\s+|^)([\u4e00-\u9fff])\s([\u4e00-\u9fff])$")
+
+
+def display(label: str) -> str:
+    """A label as shown: a chapter title spaced out for typesetting reads as one word."""
+    return _SPACED_TITLE.sub(lambda m: m[1] + m[2] + m[3], label)
+
+
+# Nodes that record where words stand in a source text: a page folds them behind "source words"
+PROVENANCE_CLASSES = "pkg:Mention pkg:TextSpan pkg:SourceText"
+
+
+def describe(iri: str) -> list[tuple[str, Term, bool, int | None]]:
+    """(property, value, is provenance, the value's number) for each statement about iri."""
+    rows = store().select("SELECT ?p ?o (SAMPLE(?k) AS ?n) (SAMPLE(?c) AS ?prov) WHERE { ?x ?p ?o "
+                          "OPTIONAL { ?o pkg:number ?k } "
+                          f"OPTIONAL {{ ?o a ?c VALUES ?c {{ {PROVENANCE_CLASSES} }} }} }} GROUP BY ?p ?o",
                           {"x": Term.iri(iri)}).rows
-    return [(s.value, p.value) for s, p in rows if s.kind == "uri"]
+    return [(p.value, o, prov is not None, _int(n)) for p, o, n, prov in rows]
+
+
+def incoming(iri: str, limit: int = 300) -> list[tuple[str, str, bool, int | None]]:
+    rows = store().select("SELECT ?s ?p (SAMPLE(?k) AS ?n) (SAMPLE(?c) AS ?prov) WHERE { ?s ?p ?x "
+                          "FILTER (?p != pkg:denotes && isIRI(?s)) OPTIONAL { ?s pkg:number ?k } "
+                          f"OPTIONAL {{ ?s a ?c VALUES ?c {{ {PROVENANCE_CLASSES} }} }} }} GROUP BY ?s ?p "
+                          f"ORDER BY ?p ?s LIMIT {limit}", {"x": Term.iri(iri)}).rows
+    return [(s.value, p.value, prov is not None, _int(n)) for s, p, n, prov in rows]
+
+
+def _int(t: Term | None) -> int | None:
+    try:
+        return int(t.value) if t is not None else None
+    except ValueError:
+        return None
 
 
 def value_view(o: Term) -> dict:
@@ -60,17 +107,41 @@ def jsonld_of(iri: str) -> str:
     return data
 
 
+# The home page's counts: their names, and the list each one counts (a saved query)
+COUNT_VIEWS = {
+    "parts": ("部分", "Parts", "part-summary"),
+    "measures": ("措施", "Measures", "part-summary"),
+    "responsible_bodies": ("责任单位", "Responsible bodies", "department-workload"),
+    "unresolved_bodies": ("未识别的单位名称", "Unresolved body names", "unresolved-names"),
+    "responsibility_links": ("责任分工", "Responsibility links", "department-workload"),
+    "open_lists": ("未列全的单位名单", "Open lists of bodies", "open-department-lists"),
+    "cited_documents": ("被引文件", "Cited documents", "cited-documents"),
+    "citations": ("引用次数", "Citations", "cited-documents"),
+    "planned_documents": ("计划制定的文件", "Planned documents", None),
+    "quantitative_targets": ("量化指标", "Quantitative targets", "quantitative-targets"),
+    "instruments_used": ("所用政策工具", "Instruments used", "instrument-overview"),
+    "target_groups_served": ("目标群体", "Target groups served", "target-group-overview"),
+    "platforms_involved": ("涉及平台", "Platforms involved", "platform-overview"),
+    "mentions": ("原文提及", "Mentions in the text", "body-variants"),
+}
+
+
 @bp.route("/")
 def home():
     s = store()
-    counts = {name: int(s.select(q).rows[0][0].value) for name, q in COUNTS.items()}
+    counts = []
+    for name, q in COUNTS.items():
+        zh, en, listed = COUNT_VIEWS.get(name, (name, name, None))
+        counts.append({"label": en if lang() == "en" else zh, "n": int(s.select(q).rows[0][0].value),
+                       "href": url_for("saved.run", name=listed) if listed else None})
     doc = s.select("SELECT ?d ?n ?t ?date ?issuer ?src ?sha ?path WHERE { ?d a pkg:PolicyDocument ; "
                    "pkg:documentNumber ?n ; pkg:title ?t ; pkg:dateIssued ?date ; pkg:issuedBy ?issuer ; "
                    "dct:source ?src . ?src pkg:sha256 ?sha ; pkg:path ?path } ORDER BY ?d").dicts()
     docs = [{"href": local_path(d["d"].value), "number": d["n"].value, "title": d["t"].value,
              "date": d["date"].value, "issuer": label_of(d["issuer"].value), "sha256": d["sha"].value,
              "path": d["path"].value} for d in doc]
-    return render_template("home.html", docs=docs, counts=counts)
+    return render_template("home.html", docs=docs, counts=counts,
+                           remote=bool(current_app.extensions["policykg"].get("remote")))
 
 
 def measure_view(iri: str) -> dict:
@@ -109,23 +180,50 @@ def measure_view(iri: str) -> dict:
                           {"doc": h["doc"], "before": Term.literal(str(n - 1), "http://www.w3.org/2001/XMLSchema#integer"),
                            "after": Term.literal(str(n + 1), "http://www.w3.org/2001/XMLSchema#integer")}).rows
     by_number = {int(num.value): local_path(m.value) for m, num in neighbours}
+    # the level and the reason are shown, not the raw score (nobody can read 0.419)
     basis = [dict(b, **passages(b["node"], text, start)) for b in (
-        {"node": r["b"].value, "article": value_view(r["a"]), "kind": label_of(r["kind"].value),
-         "score": r["score"].value}
-        for r in s.select("SELECT ?b ?a ?kind ?score WHERE { ?x pkg:hasLegalBasis ?b . ?b pkg:article ?a ; "
-                          "pkg:basisKind ?kind ; pkg:score ?score } ORDER BY DESC(?score) ?a", x).dicts())]
+        {"node": r["b"].value, "article": article_view(r["a"].value, r["law"].value), "kind": label_of(r["kind"].value),
+         "level": label_of(r["level"].value), "level_key": r["level"].value.rsplit("#", 1)[-1],
+         "reason": r["reason_" + lang()].value, "later": later_change(r)}
+        # both reasons, chosen here: a language bound into the query trips Virtuoso (SP031)
+        for r in s.select("SELECT ?b ?a ?law ?kind ?level ?reason_zh ?reason_en ?c ?ck WHERE { ?x pkg:hasLegalBasis ?b . "
+                          "?b pkg:article ?a ; pkg:basisKind ?kind ; pkg:confidence ?level ; pkg:score ?score ; "
+                          "pkg:reason ?reason_zh , ?reason_en FILTER (lang(?reason_zh) = 'zh' && lang(?reason_en) = 'en') "
+                          "?a eli:is_part_of+ ?law . ?law a pkg:LegalDocument "
+                          "OPTIONAL { ?c pkg:fromArticle ?a ; pkg:changeKind ?ck FILTER (?ck != pkg:unchanged) } } "
+                          "ORDER BY DESC(?score) ?a", x).dicts())]
     return {"number": n, "numeral": h["numeral"].value if "numeral" in h else str(n), "title": h["title"].value if "title" in h else "", "segments": segments,
             "basis": basis,
             "part": value_view(h["part"]), "document": value_view(h["doc"]),
             "responsible": related("pkg:responsibleBody"), "implementers": related("pkg:implementingBody"),
             "cites": [dict(value_view(r["o"]), rank=r["rank"].value if "rank" in r else None) for r in s.select(
                 "SELECT ?o (SAMPLE(?r) AS ?rank) WHERE { ?x pkg:cites|pkg:plansDocument ?o . OPTIONAL { ?o a ?c . "
-                "?c rdfs:subClassOf pkg:LegalDocument ; rdfs:label ?r FILTER (lang(?r) = 'zh') } } GROUP BY ?o ORDER BY ?o",
-                x).dicts()],
+                "?c rdfs:subClassOf pkg:LegalDocument ; rdfs:label ?r FILTER (lang(?r) = ?lang) } } GROUP BY ?o ORDER BY ?o",
+                dict(x, lang=Term.literal(lang()))).dicts()],
             "instruments": related("pkg:usesInstrument"), "groups": related("pkg:servesTargetGroup"),
             "platforms": related("pkg:involvesPlatform"),
             "targets": [{k: v.value for k, v in t.items()} for t in targets],
             "previous": by_number.get(n - 1), "next": by_number.get(n + 1)}
+
+
+def article_view(article: str, law: str) -> dict:
+    """An article named in full in either language: the zh label holds the law's title; the
+    en one ("Article 20") is prefixed with the law's English name."""
+    view = value_view(Term.iri(article))
+    if lang() == "en":
+        view["label"] = f"{label_of(law)}, {view['label']}"
+    return view
+
+
+def later_change(row: dict) -> dict | None:
+    """Where a later version changed or removed the article a measure rests on: the kind and
+    a link to that article's diff on the page of the work."""
+    if "c" not in row:
+        return None
+    change = row["c"].value
+    work, number = change.rsplit("/changes/", 1)
+    kind = row["ck"].value.rsplit("#", 1)[-1]
+    return {"kind": kind, "href": f"{local_path(work)}#change-{number}"}
 
 
 def _saved(name: str, **params) -> list[dict]:
@@ -148,7 +246,9 @@ def body_view(iri: str) -> dict:
     measures = [{"href": local_path(r["measure"].value), "label": f"（{r['number'].value}）{r['title'].value}"}
                 for r in _saved("measures-by-department", department=iri)]
     partners = [{"href": local_path(r["body_b"].value), "label": label_of(r["body_b"].value),
-                 "count": r["shared"].value} for r in _saved("co-responsibility", department=iri)]
+                 "count": r["shared"].value,
+                 "shared": url_for("saved.run", name="shared-measures", body_a=iri, body_b=r["body_b"].value)}
+                for r in _saved("co-responsibility", department=iri)]
     written = store().select("SELECT ?w (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m pkg:denotes ?x ; oa:exact ?w } "
                              "GROUP BY ?w ORDER BY DESC(?n) ?w", {"x": Term.iri(iri)}).rows
     return {"kind": "body", "measures": measures, "partners": partners,
@@ -166,21 +266,69 @@ def legal_view(iri: str) -> dict:
         "SELECT DISTINCT ?o WHERE { { ?x pkg:implements+ ?o } UNION { ?o pkg:implements+ ?x } "
         "UNION { ?x pkg:supersededBy|pkg:versionOf ?o } UNION { ?o pkg:supersededBy|pkg:versionOf ?x } } ORDER BY ?o",
         {"x": Term.iri(iri)}).rows]
-    changes = [{"label": r["label"].value, "kind": r["kind"].value.rsplit("#", 1)[-1],
-                "old": value_view(r["old"]) if "old" in r else None, "new": value_view(r["new"]) if "new" in r else None}
-               for r in store().select(
-                   "SELECT ?c ?label ?kind ?old ?new ?k WHERE { ?c a pkg:ArticleChange ; pkg:number ?k ; "
-                   "pkg:changeKind ?kind ; rdfs:label ?label . OPTIONAL { ?c pkg:fromArticle ?old } "
-                   "OPTIONAL { ?c pkg:toArticle ?new } FILTER (STRSTARTS(STR(?c), CONCAT(STR(?x), '/changes/'))) } "
-                   "ORDER BY ?k", {"x": Term.iri(iri)}).dicts()]
-    articles = [{"anchor": f"a{r['n'].value}", "label": r["num"].value, "href": local_path(r["a"].value),
-                 "text": r["text"].value, "measures": r["ms"].value.split(", ") if "ms" in r and r["ms"].value else []}
-                for r in store().select(
-                    "SELECT ?a ?n ?num ?text (GROUP_CONCAT(DISTINCT STR(?mn); separator=', ') AS ?ms) WHERE { "
-                    "?a a pkg:Article ; eli:is_part_of+ ?x ; pkg:number ?n ; eli:number ?num ; pkg:text ?text . "
-                    "OPTIONAL { ?b pkg:article ?a . ?m pkg:hasLegalBasis ?b ; pkg:number ?mn } } "
-                    "GROUP BY ?a ?n ?num ?text ORDER BY ?n", {"x": Term.iri(iri)}).dicts()]
-    return {"kind": "legal", "citing": citing, "chain": chain, "changes": changes, "articles": articles}
+    changes = law_changes(iri)
+    versions = version_heads(iri) if changes else []
+    rows = store().select(
+        "SELECT ?a ?n ?num ?text ?m ?mn WHERE { ?a a pkg:Article ; eli:is_part_of+ ?x ; pkg:number ?n ; "
+        "eli:number ?num ; pkg:text ?text . OPTIONAL { ?b pkg:article ?a . ?m pkg:hasLegalBasis ?b ; pkg:number ?mn } } "
+        "ORDER BY ?n ?mn", {"x": Term.iri(iri)}).dicts()
+    articles: dict[str, dict] = {}
+    for r in rows:
+        a = articles.setdefault(r["a"].value, {
+            "anchor": f"a{r['n'].value}", "label": article_name(r["num"].value, int(r["n"].value)),
+            "href": local_path(r["a"].value), "text": r["text"].value, "measures": []})
+        if "m" in r and all(m["href"] != local_path(r["m"].value) for m in a["measures"]):
+            a["measures"].append({"number": r["mn"].value, "href": local_path(r["m"].value)})
+    work = store().select("SELECT ?w WHERE { ?x pkg:versionOf ?w . ?c a pkg:ArticleChange "
+                          "FILTER (STRSTARTS(STR(?c), CONCAT(STR(?w), '/changes/'))) } LIMIT 1", {"x": Term.iri(iri)}).rows
+    return {"kind": "legal", "citing": citing, "chain": chain, "changes": changes, "versions": versions,
+            "articles": list(articles.values()),
+            "diff": f"{local_path(work[0][0].value)}#diff" if work else None}
+
+
+def article_name(numeral: str, n: int) -> str:
+    """第十七条 as the law writes it, or Article 17: one way of numbering per page."""
+    return f"Article {n}" if lang() == "en" else numeral
+
+
+def version_heads(work: str) -> list[dict]:
+    """The versions of a work, oldest first: name, dates, link."""
+    rows = store().select("SELECT ?v ?issued ?force WHERE { ?v pkg:versionOf ?x . OPTIONAL { ?v pkg:dateIssued ?issued } "
+                          "OPTIONAL { ?v pkg:dateInForce ?force } } ORDER BY ?issued ?v", {"x": Term.iri(work)}).dicts()
+    return [dict(value_view(r["v"]), issued=r["issued"].value if "issued" in r else "",
+                 in_force=r["force"].value if "force" in r else "") for r in rows]
+
+
+def law_changes(work: str) -> list[dict]:
+    """Each article's fate between the versions of a work, the changed ones with a word-level
+    diff, and the measures that rest on the old article."""
+    from ..wording import word_diff
+    rows = store().select(
+        "SELECT ?c ?k ?kind ?old ?oldnum ?oldtext ?new ?newnum ?newtext WHERE { ?c a pkg:ArticleChange ; pkg:number ?k ; "
+        "pkg:changeKind ?kind . OPTIONAL { ?c pkg:fromArticle ?old . ?old eli:number ?oldnum ; pkg:text ?oldtext } "
+        "OPTIONAL { ?c pkg:toArticle ?new . ?new eli:number ?newnum ; pkg:text ?newtext } "
+        "FILTER (STRSTARTS(STR(?c), CONCAT(STR(?x), '/changes/'))) } ORDER BY ?k", {"x": Term.iri(work)}).dicts()
+    if not rows:
+        return []
+    relying: dict[str, list[dict]] = {}
+    for m, n, a in store().select(
+            "SELECT DISTINCT ?m ?n ?a WHERE { ?c a pkg:ArticleChange ; pkg:fromArticle ?a . ?m pkg:hasLegalBasis/pkg:article ?a ; "
+            "pkg:number ?n FILTER (STRSTARTS(STR(?c), CONCAT(STR(?x), '/changes/'))) } ORDER BY ?n",
+            {"x": Term.iri(work)}).rows:
+        relying.setdefault(a.value, []).append({"number": n.value, "href": local_path(m.value)})
+    kinds = labels_of(r["kind"].value for r in rows)
+    out = []
+    for r in rows:
+        side = {}
+        for key in ("old", "new"):
+            if key in r:
+                n = int(r[key].value.rsplit("/", 1)[-1])
+                side[key] = {"href": local_path(r[key].value), "label": article_name(r[key + "num"].value, n)}
+        kind = r["kind"].value.rsplit("#", 1)[-1]
+        out.append({"anchor": f"change-{r['k'].value}", "kind": kind, "kind_label": kinds[r["kind"].value], **side,
+                    "diff": word_diff(r["oldtext"].value, r["newtext"].value) if kind == "changed" else None,
+                    "measures": relying.get(r["old"].value, []) if "old" in r else []})
+    return out
 
 
 VIEWS = {PKG + "PolicyDocument": document_view, PKG + "GovernmentBody": body_view,
@@ -214,23 +362,36 @@ def passages(basis: str, measure_text: str, measure_start: int) -> dict:
         lo -= 1
     while hi < len(measure_text) and measure_text[hi - 1] not in "。；":
         hi += 1
-    para = s.select("SELECT ?text ?start WHERE { ?b pkg:article ?a . ?a eli:has_part ?p . "
-                    "?p pkg:text ?text ; pkg:textSpan ?sp . ?sp oa:start ?start ; oa:end ?end "
-                    "FILTER (?start <= ?first && ?last <= ?end) }",
-                    dict(b, first=Term.literal(str(min(a for a, _ in a_runs)), "http://www.w3.org/2001/XMLSchema#integer"),
-                         last=Term.literal(str(max(e for _, e in a_runs)), "http://www.w3.org/2001/XMLSchema#integer"))).dicts()
-    article = marked(para[0]["text"].value, int(para[0]["start"].value), a_runs) if para else []
+    # the article's paragraphs that hold evidence (a rests-on link may draw on several)
+    paras = s.select("SELECT ?text ?start ?end WHERE { ?b pkg:article ?a . ?a eli:has_part ?p . "
+                     "?p pkg:text ?text ; pkg:textSpan ?sp . ?sp oa:start ?start ; oa:end ?end } ORDER BY ?start", b).dicts()
+    article = []
+    for p in paras:
+        ps, pe = int(p["start"].value), int(p["end"].value)
+        if any(ps <= a and e <= pe for a, e in a_runs):
+            if article:
+                article.append({"text": " … ", "mark": False})
+            article += marked(p["text"].value, ps, [(a, e) for a, e in a_runs if ps <= a and e <= pe])
     return {"measure_passage": marked(measure_text[lo:hi], measure_start + lo, m_runs), "article_passage": article}
+
+
+def ordered(pairs: list[tuple[dict, dict, int | None]]) -> list[tuple[dict, dict]]:
+    """By property name, then by number (三 before 十四, as the document counts), then by name."""
+    return [(p, o) for p, o, _ in sorted(pairs, key=lambda x: (x[0]["label"], x[2] is None, x[2] or 0,
+                                                                 x[1].get("label") or x[1].get("text") or ""))]
 
 
 def render_entity(iri: str):
     props = describe(iri)
     if not props:
-        abort(404)
-    types = [o.value for p, o in props if p == RDF_TYPE]
+        abort(404)                      # the site's own page (see the app's 404 handler)
+    types = [o.value for p, o, _, _ in props if p == RDF_TYPE]
+    shown = [(value_view(Term.iri(p)), value_view(o), prov, n) for p, o, prov, n in props if p != RDF_TYPE]
+    back = [(value_view(Term.iri(p)), value_view(Term.iri(s)), prov, n) for s, p, prov, n in incoming(iri)]
     context = {"iri": iri, "label": label_of(iri), "types": [value_view(Term.iri(t)) for t in types],
-               "properties": [(value_view(Term.iri(p)), value_view(o)) for p, o in props if p != RDF_TYPE],
-               "incoming": [(value_view(Term.iri(p)), value_view(Term.iri(s))) for s, p in incoming(iri)],
+               "properties": ordered([(p, o, n) for p, o, prov, n in shown if not prov]),
+               "incoming": ordered([(p, s, n) for p, s, prov, n in back if not prov]),
+               "provenance": ordered([(p, o, n) for p, o, prov, n in shown + back if prov]),
                "jsonld": jsonld_of(iri)}
     if PKG + "Measure" in types:
         return render_template("measure.html", m=measure_view(iri), **context)

@@ -2,12 +2,13 @@
 parameters; /queries/NAME.csv, .tsv and .json (SPARQL JSON) are its twins."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from ..queries import NOTICE, notice_store, ParameterError, bindings_for, load_queries, name_index, run_saved_query
-from ..results import MEDIA_TYPES, render
+from ..queries import NOTICE, nearest, notice_store, ParameterError, bindings_for, load_queries, name_index, run_saved_query
+from ..results import MEDIA_TYPES, ResultSet, Term, render
 from ..store import QueryError, QueryTimeout, bind
-from .pages import local_path, store
+from .i18n import lang, not_found
+from .pages import labels_of, local_path, store
 
 bp = Blueprint("saved", __name__)
 TWINS = {"csv", "tsv", "json", "xml"}
@@ -24,7 +25,7 @@ def choices(query) -> dict[str, list[str]]:
     out = {}
     for p in query.parameters:
         if p.type == "body":
-            out[p.name] = sorted(index.bodies)
+            out[p.name] = sorted(index.bodies, key=chinese_first)
         elif p.type == "document":
             out[p.name] = sorted({t for titles in index.documents.values() for t in titles})
         elif p.type == "concept":
@@ -32,6 +33,11 @@ def choices(query) -> dict[str, list[str]]:
         elif p.type == "measure":
             out[p.name] = [str(n) for n in sorted(index.measures)]
     return out
+
+
+def chinese_first(name: str) -> tuple[bool, str]:
+    """Pick-lists start with the Chinese names the notices use; English full names follow."""
+    return (name[:1].isascii(), name)
 
 
 def _params(query) -> dict[str, str]:
@@ -46,9 +52,9 @@ def run(name: str):
             name, fmt = name[: -len(twin) - 1], twin
     queries = load_queries()
     if name not in queries:
-        abort(404)
+        return not_found("query", name, suggestions=[(q, url_for("saved.run", name=q)) for q in nearest(name, queries)])
     query = queries[name]
-    unknown = sorted(set(request.args) - {p.name for p in query.parameters} - {"lang", NOTICE})
+    unknown = sorted(set(request.args) - {p.name for p in query.parameters} - {"lang", NOTICE, "download"})
     if unknown:
         return _error(query, f"unknown parameter {', '.join(unknown)}; accepted: {query.accepted()}", fmt)
     params = _params(query)
@@ -59,22 +65,86 @@ def run(name: str):
                                choices=choices(query))
     try:
         result = run_saved_query(store(), query, {**params, NOTICE: notice} if notice else params)
-    except (ParameterError, QueryError) as e:
+    except ParameterError as e:
+        return _error(query, str(e), fmt, problem=e)
+    except QueryError as e:
         return _error(query, str(e), fmt)
     except QueryTimeout as e:
         return _error(query, str(e), fmt, 503)
     if fmt is not None:
-        resp = Response(render(result, fmt), mimetype=MEDIA_TYPES[fmt])
-        resp.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+        body = render(with_labels(query, result), fmt)
+        person = request.args.get("download") == "1"
+        if person and fmt in ("csv", "tsv"):
+            body = "\ufeff" + body         # Excel reads a CSV without a byte-order mark as the ANSI code page
+        resp = Response(body, mimetype=MEDIA_TYPES[fmt])
+        resp.headers["Content-Disposition"] = f'{"attachment" if person else "inline"}; filename="{name}.{fmt}"'
         return resp
-    rows = [[{"text": t.value if t else "", "href": local_path(t.value) if t and t.kind == "uri" else None}
-             for t in row] for row in result.rows]
+    rows = cells(query, result)
     scope = notice_store(store(), notice) if notice else store()
     bound = bind(query.sparql, bindings_for(scope, query, params))
     return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None,
                            chart=bar_chart(query, result), edit=url_for("explore.editor", query=bound),
                            choices=choices(query), permalink=url_for("saved.run", name=query.name, **params,
                                                                    **({NOTICE: notice} if notice else {})))
+
+
+def with_labels(query, result: ResultSet) -> ResultSet:
+    """The answer for a download: every column as it is (IRIs stay IRIs), and after them
+    a COLUMN_label for each IRI column the query names in `label_columns`."""
+    if not query.label_columns:
+        return result
+    names = labels_of(t.value for row in result.rows for t in row if t is not None and t.kind == "uri")
+    at = [result.variables.index(c) for c in query.label_columns]
+    rows = [tuple(row) + tuple(Term.literal(names[row[i].value], lang=lang()) if row[i] is not None
+                               and row[i].kind == "uri" else None for i in at) for row in result.rows]
+    return ResultSet(list(result.variables) + [c + "_label" for c in query.label_columns], rows,
+                     result.truncated, result.truncated_by)
+
+
+def code_labels(language: str) -> dict[str, str]:
+    """Coded values as the queries return them (the @en label of an ontology term such as
+    pkg:restates) → the label in the page language; read once per app and language."""
+    cache = current_app.extensions["policykg"].setdefault("code_labels", {})
+    if language not in cache:
+        rows = store().select("SELECT ?en ?l WHERE { ?c a owl:NamedIndividual ; rdfs:label ?en , ?l "
+                              "FILTER (lang(?en) = 'en' && lang(?l) = ?want) }",
+                              {"want": Term.literal("en" if language == "en" else "zh")}).rows
+        cache[language] = {en.value: l.value for en, l in rows}
+    return cache[language]
+
+
+def cells(query, result: ResultSet) -> list[list[dict]]:
+    """Each cell as a person reads it: an IRI as its label linked to its page, a coded value
+    as its label, a count linked to the list it counts."""
+    names = labels_of(t.value for row in result.rows for t in row if t is not None and t.kind == "uri")
+    codes = code_labels(lang())
+    out = []
+    for row in result.rows:
+        named = dict(zip(result.variables, row))
+        line = []
+        for var, t in named.items():
+            if t is None:
+                line.append({"text": ""})
+                continue
+            if t.kind == "uri":
+                cell = {"text": names[t.value], "href": local_path(t.value) or t.value, "iri": t.value}
+            elif var in query.coded:
+                cell = {"text": ", ".join(codes.get(v, v) for v in t.value.split(", "))}
+            elif var in query.values:
+                cell = {"text": query.values[var].get(t.value, {}).get(lang(), t.value)}
+            else:
+                cell = {"text": t.value}
+            link = query.links.get(var)
+            if link and "entity" in link and named.get(link["entity"]) is not None:
+                cell["href"] = local_path(named[link["entity"]].value)      # the page that lists them
+                cell["count"] = True
+            elif link and "query" in link and all(named.get(c) is not None for c in link.get("params", {}).values()):
+                cell["href"] = url_for("saved.run", name=link["query"],
+                                       **{p: named[c].value for p, c in link.get("params", {}).items()})
+                cell["count"] = True
+            line.append(cell)
+        out.append(line)
+    return out
 
 
 def bar_chart(query, result) -> list[dict] | None:
@@ -85,11 +155,34 @@ def bar_chart(query, result) -> list[dict] | None:
     pairs = [(l.value if l else "", float(v.value)) for l, v in zip(result.column(label), result.column(value))
              if v is not None and v.value.replace(".", "", 1).isdigit()][:40]
     top = max((v for _, v in pairs), default=0) or 1
-    return [{"label": l, "value": v, "width": round(100 * v / top, 1), "y": 22 * i} for i, (l, v) in enumerate(pairs)]
+    # the labels' column is as wide as the longest label (12 px a CJK character, 7 px
+    # another) up to half the chart; only a longer label is shortened, whole in its tooltip
+    room = min(300, max((label_width(l) for l, _ in pairs), default=0) + 8)
+    return [{"label": fit(l, room - 8), "full": l, "value": v, "width": round(100 * v / top, 1), "y": 22 * i,
+             "x": room} for i, (l, v) in enumerate(pairs)]
 
 
-def _error(query, message: str, fmt: str | None, status: int = 400):
+def label_width(text: str) -> int:
+    return sum(7 if c.isascii() else 12 for c in text)
+
+
+def fit(text: str, width: int) -> str:
+    if label_width(text) <= width:
+        return text
+    while text and label_width(text) + 12 > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _error(query, message: str, fmt: str | None, status: int = 400, problem: ParameterError | None = None):
     if fmt is not None:
         return Response(message + "\n", status=status, mimetype="text/plain")
-    return render_template("query.html", q=query, values=request.args, result=None, error=message,
+    hint = None
+    if problem is not None and problem.value is not None:
+        p = query.parameter(problem.parameter)
+        others = {k: v for k, v in request.args.items() if k != problem.parameter}
+        hint = {"value": problem.value, "what": p.label.get(lang(), p.name) if p else problem.parameter,
+                "suggestions": [(s, url_for("saved.run", name=query.name, **others, **{problem.parameter: s}))
+                                for s in problem.suggestions]}
+    return render_template("query.html", q=query, values=request.args, result=None, error=message, hint=hint,
                            choices=choices(query)), status

@@ -107,9 +107,42 @@ def service_description() -> Response:
                    "per query; SERVICE, LOAD, FROM and updates are refused", lang="en")))
     # N-Triples has no relative IRIs: offered only with PUBLIC_URL
     offered = [m for m in GRAPH_TYPES if current_app.config.get("PUBLIC_URL") or m != "application/n-triples"]
-    mime = request.accept_mimetypes.best_match(offered, default="text/turtle")
+    named = GRAPH_FORMAT_NAMES.get(request.args.get("format", ""))
+    mime = named if named in offered else request.accept_mimetypes.best_match(offered, default="text/turtle")
     resp = Response(g.serialize(format=GRAPH_TYPES[mime]), mimetype=mime)
     resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def wants_page() -> bool:
+    """A browser (text/html preferred to every RDF type, not merely accepted by */*) gets a
+    page about the endpoint; programs get the service description as before."""
+    if request.args.get("format"):
+        return False
+    accept = request.accept_mimetypes
+    return accept.accept_html and accept["text/html"] > max(accept[m] for m in GRAPH_TYPES)
+
+
+EXAMPLE = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?number ?title WHERE {
+  ?measure a pkg:Measure ; pkg:number ?number ; pkg:title ?title ;
+           pkg:responsibleBody/skos:prefLabel "张掖市财政局"@zh .
+}
+ORDER BY ?number"""
+
+
+def about_page() -> Response:
+    from flask import render_template
+    from urllib.parse import quote
+    config = current_app.config
+    base = (config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    url = base + url_for("sparql.endpoint")[len(request.script_root):]
+    resp = Response(render_template("sparql.html", url=url, example=EXAMPLE, quoted=quote(EXAMPLE, safe=""),
+                                    timeout=config["SPARQL_TIMEOUT"], rows=config["SPARQL_ROW_LIMIT"],
+                                    max_bytes=config["SPARQL_MAX_BYTES"], max_query=config["SPARQL_MAX_QUERY"],
+                                    editor=url_for("explore.editor", query=EXAMPLE)), mimetype="text/html")
     resp.headers["Vary"] = "Accept"
     return resp
 
@@ -141,6 +174,8 @@ def endpoint() -> Response:
         return error
     if not query:
         if request.method in ("GET", "HEAD"):          # HEAD: the same answer as GET, without its body
+            if wants_page():
+                return about_page()
             return service_description()
         return problem(400, "no query: send query=… or a body of type application/sparql-query")
     config = current_app.config

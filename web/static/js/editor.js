@@ -14,10 +14,15 @@
     requestConfig: { endpoint: config.endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
     persistenceId: null,
+    // the page hands over the query itself (config.initial): YASGUI's own reading of the URL
+    // would take every other parameter (lang …) for a request argument
+    populateFromUrl: false,
     endpointCatalogueOptions: { getData: () => [{ endpoint: config.endpoint }] },
   });
   const start = config.initial || (config.examples[0] && config.examples[0].query) || "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
   yasgui.getTab().setQuery(prologue + "\n\n" + start);
+  // a query handed over by a link ("edit this query") is run at once: its answer on screen
+  if (config.initial) yasgui.getTab().query();
   for (const ex of config.examples) {
     yasgui.addTab(false, { name: ex.name, yasqe: { value: prologue + "\n\n" + ex.query } });
   }

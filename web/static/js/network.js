@@ -11,13 +11,20 @@
     const cy = cytoscape({
       container: box,
       elements: [...data.nodes.map(n => ({ data: n })), ...data.edges.map(e => ({ data: e }))],
+      // labels wrap at a fixed width under their node, and the layout counts them as part of
+      // the node, so that long names (张掖市工业和信息化局) do not run over each other
       style: [{ selector: "node", style: { label: "data(label)", "font-size": Number(box.dataset.fontSize || 10),
+                                             "text-wrap": "wrap", "text-max-width": 84, "text-valign": "bottom",
+                                             "text-margin-y": 2, "text-background-color": "#fff",
+                                             "text-background-opacity": 0.85, "text-background-padding": 1,
                                              "background-color": e => colours[e.data("kind")] } },
               { selector: "edge", style: { width: 1, "line-color": "#bbb" } }],
-      layout: { name: box.dataset.layout || "cose", animate: false },
+      layout: { name: box.dataset.layout || "cose", animate: false, nodeDimensionsIncludeLabels: true,
+                avoidOverlap: true, padding: 10 },
     });
     cy.on("tap", "node", e => { if (e.target.data("href")) window.location = e.target.data("href"); });
     if (box.id === "graph") window.policykgGraph = cy;
+    else window.policykgNeighbourhood = cy;
   }
 
   for (const box of document.querySelectorAll(".network[data-url]")) {

@@ -1,0 +1,170 @@
+"""What differs between the triplestores policykg runs on, in one place.
+
+The saved queries are plain SPARQL 1.1 and stay so; a `Dialect` says, per server,
+where its Graph Store Protocol service lives beside its query URL, how a graph
+is sent, and how the default graph comes to hold the union of the named graphs:
+
+    oxigraph   `oxigraph serve --union-default-graph`; query /query, graphs /store
+    fuseki     a dataset with `tdb2:unionDefaultGraph true`; query /ds/sparql, graphs /ds/data
+    virtuoso   a query without a dataset ranges over every graph already (its own
+               system graphs too, which hold none of our classes); query /sparql,
+               graphs /sparql-graph-crud-auth (HTTP digest) or /sparql-graph-crud
+
+Credentials come from the environment only (never a command-line argument, which
+any user of the machine can read in the process list):
+POLICYKG_ENDPOINT_USER and POLICYKG_ENDPOINT_PASSWORD, sent with HTTP basic or
+digest authentication, whichever the server asks for.
+"""
+from __future__ import annotations
+
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+USER_ENV, PASSWORD_ENV = "POLICYKG_ENDPOINT_USER", "POLICYKG_ENDPOINT_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    gsp_path: str | None          # the Graph Store service, relative to the query URL's path
+    put_type: str = "application/n-triples"
+
+    def gsp_url(self, query_url: str) -> str | None:
+        if self.gsp_path is None:
+            return None
+        parts = urlsplit(query_url)
+        base = parts.path.rsplit("/", 1)[0]
+        return urlunsplit((parts.scheme, parts.netloc, f"{base}/{self.gsp_path}", "", ""))
+
+    def rewrite(self, query: str) -> tuple[str, Callable[[Any], Any]]:
+        """The text to send for `query`, and what turns the answer back into the standard one."""
+        return query, _same
+
+
+def _same(result):
+    return result
+
+
+_PLACEHOLDER = "~policykg-separator-{}~"
+
+
+class VirtuosoDialect(Dialect):
+    """Virtuoso 7.2 joins a GROUP_CONCAT with "?" where the separator is not ASCII ("、"):
+    an ASCII placeholder is sent instead and put back in the answer's literals."""
+
+    def rewrite(self, query: str) -> tuple[str, Callable[[Any], Any]]:
+        from .store import _tokens
+        tokens = list(_tokens(query))
+        swaps: list[tuple[int, int, str, str]] = []
+        for (k1, t1, _), (_, t2, _), (k3, t3, at) in zip(tokens, tokens[1:], tokens[2:]):
+            if k1 == "word" and t1.lower() == "separator" and t2 == "=" and k3 == "string" and not t3.isascii():
+                quote = 3 if t3[:3] in ('"""', "'''") else 1
+                swaps.append((at, at + len(t3), _PLACEHOLDER.format(len(swaps)), t3[quote:-quote]))
+        if not swaps:
+            return query, _same
+        for start, end, placeholder, _ in reversed(swaps):
+            query = query[:start] + f'"{placeholder}"' + query[end:]
+        back = {placeholder: original for _, _, placeholder, original in swaps}
+        return query, lambda result: _restore(result, back)
+
+
+def _restore(result, back: dict[str, str]):
+    from .results import ResultSet, Term
+
+    def fix(t):
+        if t is None or t.kind != "literal" or "~policykg-separator-" not in t.value:
+            return t
+        value = t.value
+        for placeholder, original in back.items():
+            value = value.replace(placeholder, original)
+        return Term(t.kind, value, t.datatype, t.lang)
+    if isinstance(result, ResultSet):
+        return ResultSet(result.variables, [tuple(map(fix, row)) for row in result.rows],
+                         result.truncated, result.truncated_by)
+    return result
+
+
+DIALECTS = {
+    "oxigraph": Dialect("oxigraph", "store"),
+    "fuseki": Dialect("fuseki", "data"),
+    # Virtuoso 7 reads N-Triples as Turtle (its superset) but not under the N-Triples type
+    "virtuoso": VirtuosoDialect("virtuoso", "sparql-graph-crud-auth", "text/turtle; charset=utf-8"),
+    "generic": Dialect("SPARQL 1.1", None),
+}
+
+
+def detect(query_url: str) -> Dialect:
+    """The dialect a query URL's shape names: /query (Oxigraph), /DATASET/sparql or
+    /DATASET/query (Fuseki), /sparql (Virtuoso); any other shape is plain SPARQL 1.1."""
+    path = urlsplit(query_url).path.rstrip("/")
+    steps = [s for s in path.split("/") if s]
+    if steps == ["query"]:
+        return DIALECTS["oxigraph"]
+    if steps == ["sparql"]:
+        return DIALECTS["virtuoso"]
+    if len(steps) == 2 and steps[1] in ("sparql", "query"):
+        return DIALECTS["fuseki"]
+    return DIALECTS["generic"]
+
+
+def dialect_for(query_url: str, name: str | None = None) -> Dialect:
+    if name in (None, "auto"):
+        return detect(query_url)
+    try:
+        return DIALECTS[name]
+    except KeyError:
+        raise ValueError(f"no backend {name!r}; one of: {', '.join(DIALECTS)}") from None
+
+
+def credentials() -> tuple[str, str] | None:
+    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    return (user, password or "") if user else None
+
+
+class Authenticator:
+    """Authorization headers for requests to one server, sent up front.
+
+    Answering a 401 after the fact (urllib's handlers) sends a large PUT body twice, and
+    Virtuoso closes the connection on its challenge before reading the body (the client
+    sees a broken pipe). So the first request is a GET without a body; the scheme and
+    nonce of its challenge then sign every request (basic, or digest with a counted nonce)."""
+
+    def __init__(self, url: str):
+        self.url, self.creds = url, credentials()
+        self._challenge: tuple[str, dict] | None = None
+        self._digest = None
+
+    def headers(self, request: urllib.request.Request) -> dict[str, str]:
+        if not self.creds:
+            return {}
+        if self._challenge is None:
+            self._challenge = self._probe()
+        scheme, chal = self._challenge
+        if scheme == "basic":
+            import base64
+            token = base64.b64encode(":".join(self.creds).encode("utf-8")).decode("ascii")
+            return {"Authorization": f"Basic {token}"}
+        if scheme == "digest":
+            if self._digest is None:
+                passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                passwords.add_password(None, self.url, *self.creds)
+                self._digest = urllib.request.AbstractDigestAuthHandler(passwords)
+            value = self._digest.get_authorization(request, chal)
+            return {"Authorization": f"Digest {value}"} if value else {}
+        return {}
+
+    def _probe(self) -> tuple[str, dict]:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(self.url, method="GET"), timeout=30):
+                return ("none", {})
+        except urllib.error.HTTPError as e:
+            header = e.headers.get("WWW-Authenticate", "") if e.code == 401 else ""
+        except OSError:
+            return ("none", {})
+        scheme, _, rest = header.partition(" ")
+        return (scheme.lower(), urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest)))

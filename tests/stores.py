@@ -1,0 +1,120 @@
+"""Triplestores for the remote-store tests, each started here on 127.0.0.1 in a folder of
+its own and stopped when its `with` block ends: the Oxigraph server (PyPI `oxigraph`),
+Apache Jena Fuseki (`make fuseki`: jena-fuseki-main and its libraries in .cache/fuseki/lib)
+and Virtuoso Open Source (`make virtuoso`: Debian's virtuoso-t, with stores/virtuoso/virtuoso.ini).
+
+Each yields a `Backend`: its query URL, and the environment `policykg publish` needs
+(credentials, for Virtuoso's authenticated Graph Store). A server that cannot start
+raises `Unavailable` with the reason, which the tests report as their skip reason."""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .oxigraph_server import free_port, oxigraph_binary
+
+ROOT = Path(__file__).resolve().parent.parent
+FUSEKI_LIB = ROOT / ".cache" / "fuseki" / "lib"
+
+
+class Unavailable(RuntimeError):
+    """The server is not installed or did not start; the message says why."""
+
+
+@dataclass
+class Backend:
+    name: str
+    url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def _wait(proc: subprocess.Popen, url: str, log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            return
+        except OSError as e:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+                raise Unavailable(f"{url} did not answer ({e}): {tail}") from None
+            time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def _running(cmd: list[str], url: str, log: Path, cwd: Path, seconds: float = 60):
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+    try:
+        _wait(proc, url, log, seconds)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def oxigraph(tmp: Path):
+    binary = oxigraph_binary()
+    if binary is None:
+        raise Unavailable("the oxigraph server is not installed (pip install oxigraph; a test extra)")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    with _running([binary, "serve", "--location", str(tmp / "db"), "--bind", f"127.0.0.1:{port}",
+                   "--union-default-graph"], url, tmp / "oxigraph.log", tmp, 20):
+        yield Backend("oxigraph", url)
+
+
+@contextlib.contextmanager
+def fuseki(tmp: Path):
+    java = shutil.which("java")
+    jars = sorted(FUSEKI_LIB.glob("jena-fuseki-main-*.jar")) if FUSEKI_LIB.is_dir() else []
+    if java is None or not jars:
+        why = (ROOT / ".cache" / "fuseki" / "error.txt")
+        detail = why.read_text(errors="replace").strip()[-400:] if why.exists() else "run `make fuseki`"
+        # Maven's message names the repository's host and URL: the reason is the failure, not where
+        detail = re.sub(r"\S+://\S+|\b[\w.-]+\.(?:org|com|net|io)\b", "<repository>", detail)
+        raise Unavailable(f"Apache Jena Fuseki is not installed in {FUSEKI_LIB} "
+                          f"({'no java; ' if java is None else ''}{detail})")
+    config = tmp / "config.ttl"
+    config.write_text((ROOT / "stores" / "fuseki" / "config.ttl").read_text().replace("{dir}", str(tmp / "tdb2")))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/policykg/sparql"
+    with _running([java, "-Xmx512m", "-cp", f"{FUSEKI_LIB}/*", "org.apache.jena.fuseki.main.cmds.FusekiMainCmd",
+                   "--localhost", "--port", str(port), "--config", str(config)], url, tmp / "fuseki.log", tmp, 90):
+        yield Backend("fuseki", url)
+
+
+@contextlib.contextmanager
+def virtuoso(tmp: Path):
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        raise Unavailable("Virtuoso Open Source is not installed (`make virtuoso`: Debian's virtuoso-opensource-7-bin)")
+    http_port, sql_port = free_port(), free_port()
+    ini = (ROOT / "stores" / "virtuoso" / "virtuoso.ini").read_text()
+    ini = ini.replace("{dir}", str(tmp)).replace("{isql_port}", str(sql_port)).replace("{http_port}", str(http_port))
+    (tmp / "virtuoso.ini").write_text(ini)
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    with _running([binary, "+foreground", "+configfile", str(tmp / "virtuoso.ini")], url,
+                  tmp / "virtuoso.out", tmp, 90):
+        # a new database's administrator: dba, password dba (loopback only, gone with the folder)
+        yield Backend("virtuoso", url, {"POLICYKG_ENDPOINT_USER": "dba", "POLICYKG_ENDPOINT_PASSWORD": "dba"})
+
+
+SERVERS = {"oxigraph": oxigraph, "fuseki": fuseki, "virtuoso": virtuoso}
+
+
+def publish_env(backend: Backend, corpus: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_ENDPOINT_")}
+    return {**env, **backend.env, "POLICYKG_CORPUS": str(corpus)}

@@ -1,0 +1,177 @@
+"""policykg on the triplestores people run: publish the corpus to each server over the
+Graph Store Protocol, then the saved queries, pages and /sparql over it must answer as
+the embedded store does. Each server is started once per backend (tests/stores.py); one
+that cannot start is skipped with its reason."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import subprocess
+import sys
+import urllib.parse
+
+import pytest
+
+from policykg.corpus import GRAPH_BASE, Corpus, SHIPPED_ID
+from policykg.queries import NOTICE, load_queries, run_saved_query
+from policykg.store import SHARED_GRAPH, open_store
+
+from . import stores
+from .loopback import http_server
+from .test_store import normalise
+
+NOTICE_GRAPH = GRAPH_BASE + SHIPPED_ID
+
+# Virtuoso Open Source 7.2.5 (Debian's) answers these differently; each was seen in its answers.
+# The test fails if any other query differs, or if one of these stops differing; it reports
+# these as an expected failure with the reasons (never a silent pass).
+VIRTUOSO_GAPS = {
+    "article-uptake": "GROUP_CONCAT of @en labels gives a plain literal (Oxigraph keeps their common tag; SPARQL 1.1 allows both)",
+    "document-chain": "refuses ORDER BY over an aggregate's alias (?date, SP031), which SPARQL 1.1 allows",
+    "regulation-trace": "GROUP_CONCAT of @zh names gives a plain literal, and SAMPLE over a law's issue and in-force dates picks the other one",
+    "search": "STRBEFORE/STRAFTER return UTF-8 bytes as Latin-1 characters (mojibake in the snippet)",
+}
+
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("corpus")
+
+
+@pytest.fixture(scope="module")
+def embedded(corpus_dir):
+    return open_store(corpus=Corpus(corpus_dir))
+
+
+@pytest.fixture(scope="module", params=sorted(stores.SERVERS))
+def backend(request, tmp_path_factory, corpus_dir):
+    """The server, started, with the corpus published to it by `policykg publish`."""
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(stores.SERVERS[request.param](tmp_path_factory.mktemp(request.param)))
+        except stores.Unavailable as e:
+            pytest.skip(f"{request.param} cannot start: {e}")
+        r = cli("publish", "--endpoint", server.url, env=stores.publish_env(server, corpus_dir))
+        assert r.returncode == 0, r.stderr
+        assert f"put      {SHARED_GRAPH}" in r.stdout and f"put      {NOTICE_GRAPH}" in r.stdout
+        yield server
+
+
+def test_every_saved_query_gives_the_embedded_rows(backend, embedded):
+    remote = open_store(backend.url)
+    gaps = VIRTUOSO_GAPS if backend.name == "virtuoso" else {}
+    differ, answered = [], 0
+    for name, q in load_queries().items():
+        params = {p.name: p.example for p in q.parameters if p.example}
+        local_rows = run_saved_query(embedded, q, params)
+        try:
+            remote_rows = run_saved_query(remote, q, params)
+        except Exception as e:                      # the server refused it: a difference too
+            differ.append((name, str(e)[:200]))
+            continue
+        if remote_rows.variables != local_rows.variables or normalise(remote_rows) != normalise(local_rows):
+            differ.append((name, f"{len(local_rows.rows)} rows embedded, {len(remote_rows.rows)} remote"))
+        answered += bool(local_rows.rows)
+    assert answered >= 20, "most saved queries have rows to compare on the shipped notice"
+    unexpected = [d for d in differ if d[0] not in gaps]
+    assert not unexpected, unexpected
+    assert sorted(n for n, _ in differ) == sorted(gaps), "a known gap now answers right: drop it from the list"
+    if gaps:
+        pytest.xfail(f"{backend.name}: {len(gaps)} saved queries differ in its dialect: " +
+                     "; ".join(f"{n}: {why}" for n, why in sorted(gaps.items())))
+
+
+def test_a_notice_view_reads_its_graph_and_the_shared_one(backend, embedded):
+    remote = open_store(backend.url)
+    assert remote.notices() == {NOTICE_GRAPH}
+    q = load_queries()["department-workload"]
+    local_rows = run_saved_query(embedded, q, {NOTICE: SHIPPED_ID})
+    remote_rows = run_saved_query(remote, q, {NOTICE: SHIPPED_ID})
+    assert local_rows.rows and normalise(remote_rows) == normalise(local_rows)
+
+
+def test_a_republish_replaces_and_a_dry_run_says_what_would_change(backend, corpus_dir):
+    env = stores.publish_env(backend, corpus_dir)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = open_store(backend.url).select(count).rows[0][0].value
+    r = cli("publish", "--endpoint", backend.url, env=env)
+    assert r.returncode == 0, r.stderr
+    assert open_store(backend.url).select(count).rows[0][0].value == before      # replaced, not doubled
+    r = cli("publish", "--endpoint", backend.url, "--dry-run", env=env)
+    assert r.returncode == 0, r.stderr
+    assert f"same     {NOTICE_GRAPH}" in r.stdout and "put " not in r.stdout
+
+
+@pytest.fixture(scope="module")
+def client(backend):
+    from policykg.web import create_app
+    return create_app({"TESTING": True, "ENDPOINT": backend.url, "SPARQL_ROW_LIMIT": 1000}).test_client()
+
+
+def test_pages_and_saved_queries_over_the_endpoint(client, embedded):
+    r = client.get("/queries/measures-by-department.csv?department=市统计局")
+    assert r.status_code == 200
+    assert r.get_data(as_text=True).splitlines()[1].startswith("4,强化中小企业统计监测制度,")
+    measure = embedded.select("SELECT ?m ?t WHERE { ?m a pkg:Measure ; pkg:number 4 ; pkg:title ?t }").rows[0]
+    path = "/id/" + measure[0].value.split("/id/", 1)[1]
+    page = client.get(path)
+    assert page.status_code == 200 and measure[1].value in page.get_data(as_text=True)
+    turtle = client.get(path + ".ttl")
+    assert turtle.status_code == 200 and measure[1].value in turtle.get_data(as_text=True)
+    assert client.get("/dump.ttl").status_code == 404       # the endpoint serves its own data
+
+
+def test_sparql_is_forwarded_with_the_same_rules(client, embedded):
+    q = "SELECT (COUNT(?m) AS ?n) WHERE { ?m a pkg:Measure }"
+    measures = embedded.select(q).rows[0][0].value
+    r = client.get("/sparql?" + urllib.parse.urlencode({"query": q}),
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert r.get_json()["results"]["bindings"][0]["n"]["value"] == measures
+    with http_server("{}") as elsewhere:
+        r = client.get("/sparql?" + urllib.parse.urlencode({"query": f"SELECT * WHERE {{ SERVICE <{elsewhere}> {{ ?s ?p ?o }} }}"}))
+        assert r.status_code == 400 and "SERVICE" in r.get_data(as_text=True)
+    r = client.post("/sparql", data=b"DROP ALL", content_type="application/sparql-update")
+    assert r.status_code in (403, 415)
+    r = client.post("/sparql", data={"query": "SELECT * FROM <urn:x> WHERE { ?s ?p ?o }"})
+    assert r.status_code == 400 and "FROM" in r.get_data(as_text=True)
+    r = client.post("/sparql", data={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.headers["X-Policykg-Truncated"] == "true; limit=1000"
+    assert len(list(csv.reader(io.StringIO(r.get_data(as_text=True))))) == 1001     # the header and the limit
+
+
+def test_a_refused_graph_is_named_with_the_servers_answer(backend, corpus_dir):
+    """The store's own answer to a PUT it refuses: Virtuoso without credentials answers 401;
+    a Graph Store URL that takes no PUT answers with its status. Exit 3, nothing half-said."""
+    env = {k: v for k, v in stores.publish_env(backend, corpus_dir).items() if not k.startswith("POLICYKG_ENDPOINT_")}
+    with http_server("no graphs here", "text/plain", 200) as elsewhere:
+        r = cli("publish", "--endpoint", backend.url, "--gsp", elsewhere, env=env)
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert f"PUT of graph <{SHARED_GRAPH}> to {elsewhere}: HTTP 501" in r.stderr
+    if backend.name == "virtuoso":
+        r = cli("publish", "--endpoint", backend.url, env=env)
+        assert r.returncode == 3 and f"PUT of graph <{SHARED_GRAPH}>" in r.stderr and "HTTP 401" in r.stderr
+
+
+def test_publish_takes_no_credentials_on_the_command_line():
+    r = cli("publish", "--help")
+    assert r.returncode == 0 and "POLICYKG_ENDPOINT_PASSWORD" in r.stdout
+    assert "--password" not in r.stdout and "--user" not in r.stdout
+
+
+def test_virtuoso_is_sent_an_ascii_separator_and_its_answer_restored():
+    """Virtuoso 7.2 joined GROUP_CONCAT with "?" for "、" (open-department-lists differed)."""
+    from policykg.remote import DIALECTS
+    from policykg.results import ResultSet, Term
+    q = 'SELECT (GROUP_CONCAT(?x; separator="、") AS ?l) (GROUP_CONCAT(?y; SEPARATOR = ", ") AS ?m) WHERE { ?s ?p "、" }'
+    sent, standard = DIALECTS["virtuoso"].rewrite(q)
+    assert sent.isascii() is False and sent.count("、") == 1          # the pattern's literal stays
+    assert 'separator="~policykg-separator-0~"' in sent and 'SEPARATOR = ", "' in sent
+    answer = ResultSet(["l", "m"], [(Term.literal("市财政局~policykg-separator-0~市税务局"), Term.literal("a, b"))])
+    assert standard(answer).rows == [(Term.literal("市财政局、市税务局"), Term.literal("a, b"))]
+    assert DIALECTS["oxigraph"].rewrite(q) == (q, DIALECTS["oxigraph"].rewrite(q)[1])
