@@ -1,12 +1,49 @@
 """Servers on 127.0.0.1 for tests: a listener that records whether anything
 connected, and a tiny HTTP server that answers every request with a fixed body.
-Each is a context manager and stops when the `with` block ends."""
+Each is a context manager and stops when the `with` block ends. And for the
+servers tests start as processes (oxigraph, Virtuoso, `policykg serve`): a free
+port, waiting until one answers, and stopping it."""
 from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
 import threading
+import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_answering(proc: subprocess.Popen, probe: str, seconds: float) -> None:
+    """Until GET `probe` answers 2xx; RuntimeError saying why if the process exits first or
+    the time runs out (the caller adds its log)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode} before {probe} answered")
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as r:
+                r.read()
+            return
+        except OSError as e:             # refused while starting, or an HTTP error status
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{probe} did not answer within {seconds:.0f} s ({e})") from None
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen, grace: float = 20) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 class Listener:

@@ -3,25 +3,18 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from policykg.store import default_files
+
+from .loopback import free_port, stop, wait_until_answering
 
 
 def oxigraph_binary() -> str | None:
     beside = Path(sys.executable).parent / "oxigraph"
     return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -38,20 +31,11 @@ def oxigraph_endpoint(tmp: Path, files=None):
                              "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError as e:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph did not start: {proc.stderr.read().decode(errors='replace')}") from e
-                time.sleep(0.1)
+        try:
+            wait_until_answering(proc, f"{url}?query=ASK%7B%7D", 20)
+        except RuntimeError as e:
+            stop(proc, 5)                # its stderr is read whole only once it has ended
+            raise RuntimeError(f"oxigraph did not start: {e}: {proc.stderr.read().decode(errors='replace')}") from None
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 10)

@@ -13,12 +13,11 @@ import os
 import re
 import shutil
 import subprocess
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .oxigraph_server import free_port, oxigraph_binary
+from .loopback import free_port, stop, wait_until_answering
+from .oxigraph_server import oxigraph_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 FUSEKI_LIB = ROOT / ".cache" / "fuseki" / "lib"
@@ -35,33 +34,19 @@ class Backend:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def _wait(proc: subprocess.Popen, url: str, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
-            return
-        except OSError as e:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
-                raise Unavailable(f"{url} did not answer ({e}): {tail}") from None
-            time.sleep(0.2)
-
-
 @contextlib.contextmanager
 def _running(cmd: list[str], url: str, log: Path, cwd: Path, seconds: float = 60):
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
     try:
-        _wait(proc, url, log, seconds)
+        try:
+            wait_until_answering(proc, f"{url}?query=ASK%7B%7D", seconds)
+        except RuntimeError as e:
+            tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+            raise Unavailable(f"{e}: {tail}") from None
         yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 30)
 
 
 @contextlib.contextmanager

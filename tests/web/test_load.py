@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +18,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
+
+from ..loopback import free_port, wait_until_answering
+from ..loopback import stop as stop_server
 
 CLIENTS = 32
 SECONDS = 20
@@ -30,12 +32,6 @@ MEASURES = "SELECT ?n ?t WHERE { ?m a pkg:Measure ; pkg:number ?n ; pkg:title ?t
 HUGE = ("SELECT ?d10 ?b WHERE { VALUES ?a { " + " ".join(f'"{"x" * 40}{i}"' for i in range(100)) + " } "
         "VALUES ?b { " + " ".join(f'"{i}"' for i in range(100)) + " } BIND(?a AS ?d0) "
         + " ".join(f"BIND(CONCAT(?d{i}, ?d{i}) AS ?d{i + 1})" for i in range(10)) + " }")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss_mb(pid: int) -> int:
@@ -54,7 +50,7 @@ def _fetch(url: str, accept: str = "application/json") -> tuple[int, bytes, dict
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, POLICYKG_SPARQL_WORKERS="2", POLICYKG_SPARQL_MAX_BYTES=str(2_000_000))
     # to a file, not a pipe: an unread pipe fills with waitress's queue warnings and stalls the server
     log = tmp_path_factory.mktemp("serve") / "serve.log"
@@ -63,23 +59,13 @@ def server(tmp_path_factory):
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if _fetch(base + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.2)
+        try:
+            wait_until_answering(proc, base + "/", 120)
+        except RuntimeError as e:
+            raise AssertionError(f"the server did not come up: {e}\n{log.read_text(errors='replace')[-3000:]}") from None
         yield base, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc, 20)
 
 
 def test_32_clients_for_20_seconds_get_right_answers_and_memory_stays_bounded(server):
