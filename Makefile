@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := web/static/vendor
 
-.PHONY: run test build check assets java browser stores virtuoso fuseki clean mutation
+.PHONY: run test build check assets java browser stores virtuoso fuseki clean mutation wrk
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ $(FUSEKI_LIB)/.copied: stores/fuseki/pom.xml
 	fi
 
 stores: virtuoso fuseki
+
+# The HTTP benchmark's load tool (benchmarks/http_load.py), from Debian.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "policykg: installing wrk for the HTTP benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 # `make run PORT=5001` when 5000 is taken
 run: $(STAMP) assets

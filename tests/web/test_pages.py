@@ -41,6 +41,18 @@ def test_jsonld_is_embedded_and_escaped(client):
     assert any("measure/9" in node.get("@id", "") for node in data)
 
 
+@pytest.mark.parametrize("path", [MEASURE9, "/id/body/zhangye-finance", "/id/doc/zczmbf-2021-9"])
+def test_the_embedded_jsonld_holds_the_same_graph_as_the_turtle(client, path):
+    from rdflib import Literal
+    html = client.get(path).get_data(as_text=True)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    embedded = Graph().parse(data=block, format="json-ld")
+    turtle = Graph().parse(data=client.get(path + ".ttl").get_data(as_text=True), format="turtle")
+    def values(g):     # a literal by its value: the Turtle writes decimal 30 as 30.0
+        return {(s, p, (o.toPython(), o.datatype, o.language) if isinstance(o, Literal) else o) for s, p, o in g}
+    assert len(embedded) >= 5 and values(embedded) == values(turtle)
+
+
 def test_english_switch_changes_labels_not_data(client):
     zh = client.get("/id/body/zhangye-finance").get_data(as_text=True)
     en = client.get("/id/body/zhangye-finance?lang=en").get_data(as_text=True)

@@ -34,6 +34,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1_048_576,                   # bytes per request body; more is answered 413 unread
     "PUBLIC_URL": None,                                # the site's public base URL; None: relative links only
     "ENDPOINT": None,                                  # a SPARQL endpoint to serve from instead of the embedded store
+    "CACHE_BYTES": 64 * 1024 * 1024,                   # answers kept for repeated requests (LRU, bytes); 0: none
 }
 
 # Every answer: no type sniffing, no framing, and scripts and fetches from this site only
@@ -83,10 +84,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         parts = urlsplit(public_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(f"PUBLIC_URL must be an http(s) URL such as https://kg.example.org/, not {public_url!r}")
+    follow = None
     if app.config["ENDPOINT"]:
         _remote(app, app.config["ENDPOINT"])
     else:
-        _embedded(app)
+        follow = _embedded(app)
+    _cache(app, follow)
     from . import documents, explore, linked_data, opendata, pages, saved, sparql
     from .i18n import install
     install(app)
@@ -158,15 +161,62 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _embedded(app: Flask) -> None:
-    graphs, path = {}, None
+def _cache(app: Flask, follow) -> None:
+    """The response cache (see cache.py) in front of the app, keyed by the store's version;
+    over a remote store, whose changes we cannot see, nothing is kept."""
+    from .cache import CACHED, FLAG, ResponseCache
+    limit = int(app.config["CACHE_BYTES"] or 0)
+    remote = bool(app.extensions["policykg"].get("remote"))
+    if follow is None and (limit <= 0 or remote):
+        return
+    if limit <= 0 or remote:
+        # no cache, but still follow the corpus (before anything reads the store)
+        inner = app.wsgi_app
+
+        def following(environ, start_response):
+            follow()
+            return inner(environ, start_response)
+        app.wsgi_app = following
+        return
+
+    @app.after_request
+    def cacheable(response):
+        # registered before the other hooks, so it runs after them and sees the final answer
+        if request.endpoint in CACHED and not response.direct_passthrough and not response.is_streamed:
+            request.environ[FLAG] = True
+        return response
+    version = follow or (lambda: app.extensions["policykg"]["etag"])
+    app.wsgi_app = ResponseCache(app.wsgi_app, limit, version, app.config.get("MAX_CONTENT_LENGTH"))
+    app.extensions["policykg_cache"] = app.wsgi_app
+
+
+def _embedded(app: Flask):
+    """The embedded store; over a corpus, a follower that swaps in a new store when the
+    corpus changes (freshness.py), else None."""
     if app.config["POLICYKG_FILES"]:
-        files = [Path(f) for f in app.config["POLICYKG_FILES"]]
-    else:
-        from ..corpus import Corpus
-        corpus = Corpus(app.config["CORPUS"])
-        files, graphs = default_files(corpus), corpus.named_graphs()
-        path = corpus.store_path(files, graphs)        # built once per state of the corpus
+        app.extensions["policykg"] = _embedded_store(app, [Path(f) for f in app.config["POLICYKG_FILES"]], {}, None)
+        return None
+    from ..corpus import Corpus
+    from .freshness import CorpusFollower, files_state
+    corpus = Corpus(app.config["CORPUS"])
+
+    def current():
+        # read only: Corpus() would also put right a half-done ingest, which may be one
+        # running now in another process
+        reader = Corpus.__new__(Corpus)
+        reader.folder = corpus.folder
+        files = default_files(reader)
+        return reader, files, reader.named_graphs()
+
+    def build():
+        reader, files, graphs = current()
+        return _embedded_store(app, files, graphs, reader.store_path(files, graphs))   # built once per state
+
+    app.extensions["policykg"] = build()
+    return CorpusFollower(app, corpus.folder, build, lambda: files_state(*current()[1:]))
+
+
+def _embedded_store(app: Flask, files: list[Path], graphs: dict, path: Path | None) -> dict:
     store = EmbeddedStore(files, graphs, path=path)
     # queries from anyone are checked before they run (guard) and, isolated, run where no socket opens
     sparql_store = GuardedStore(store)
@@ -179,7 +229,7 @@ def _embedded(app: Flask) -> None:
         except RuntimeError as e:
             hint = "; raise SPARQL_WORKER_MEMORY (or POLICYKG_SPARQL_WORKER_MEMORY) for this dataset" if memory else ""
             raise RuntimeError(f"{e}{hint}") from None
-    app.extensions["policykg"] = {
+    return {
         "store": store,                 # pages and saved queries: queries we wrote
         "sparql_store": sparql_store,   # ad-hoc queries from anyone
         "etag": data_hash(files)[:32],

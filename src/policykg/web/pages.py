@@ -1,7 +1,6 @@
 """HTML pages: home, and a page for every entity of the data."""
 from __future__ import annotations
 
-import json
 import re
 
 from flask import Blueprint, abort, current_app, render_template, url_for
@@ -95,16 +94,18 @@ def _int(t: Term | None) -> int | None:
         return None
 
 
-def value_view(o: Term) -> dict:
+def value_view(o: Term, labels: dict[str, str] | None = None) -> dict:
+    """An IRI with its link and label (from `labels`, fetched at once, when given), or a literal."""
     if o.kind == "uri":
-        return {"iri": o.value, "href": local_path(o.value), "label": label_of(o.value)}
+        label = labels[o.value] if labels is not None and o.value in labels else label_of(o.value)
+        return {"iri": o.value, "href": local_path(o.value), "label": label}
     return {"text": o.value, "lang": o.lang, "datatype": o.datatype}
 
 
-def jsonld_of(iri: str) -> str:
-    from .linked_data import graph_for
-    data = json.loads(graph_for(iri).serialize(format="json-ld"))
-    return data
+def jsonld_of(iri: str) -> list[dict]:
+    from ..jsonld import expanded
+    from .linked_data import DESCRIBE
+    return expanded(store().run(DESCRIBE, {"this": Term.iri(iri)}))
 
 
 # The home page's counts: their names, and the list each one counts (a saved query)
@@ -386,9 +387,13 @@ def render_entity(iri: str):
     if not props:
         abort(404)                      # the site's own page (see the app's 404 handler)
     types = [o.value for p, o, _, _ in props if p == RDF_TYPE]
-    shown = [(value_view(Term.iri(p)), value_view(o), prov, n) for p, o, prov, n in props if p != RDF_TYPE]
-    back = [(value_view(Term.iri(p)), value_view(Term.iri(s)), prov, n) for s, p, prov, n in incoming(iri)]
-    context = {"iri": iri, "label": label_of(iri), "types": [value_view(Term.iri(t)) for t in types],
+    linking = incoming(iri)
+    # every label of the page in one query, not one query per IRI shown
+    labels = labels_of({iri, *types} | {p for p, *_ in props} | {o.value for _, o, *_ in props if o.kind == "uri"}
+                       | {s for s, *_ in linking} | {p for _, p, *_ in linking})
+    shown = [(value_view(Term.iri(p), labels), value_view(o, labels), prov, n) for p, o, prov, n in props if p != RDF_TYPE]
+    back = [(value_view(Term.iri(p), labels), value_view(Term.iri(s), labels), prov, n) for s, p, prov, n in linking]
+    context = {"iri": iri, "label": labels[iri], "types": [value_view(Term.iri(t), labels) for t in types],
                "properties": ordered([(p, o, n) for p, o, prov, n in shown if not prov]),
                "incoming": ordered([(p, s, n) for p, s, prov, n in back if not prov]),
                "provenance": ordered([(p, o, n) for p, o, prov, n in shown + back if prov]),

@@ -1,0 +1,52 @@
+"""`policykg serve --server granian`: the same app, answers and limits as under waitress."""
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from policykg.web import SECURITY_HEADERS
+
+from ..loopback import free_port, stop, wait_until_answering
+
+SAVED = "/queries/measures-by-department.csv?department=%E5%B8%82%E8%B4%A2%E6%94%BF%E5%B1%80"
+
+
+@pytest.fixture(scope="module")
+def granian_site(tmp_path_factory):
+    pytest.importorskip("granian", reason="granian is a test extra: pip install -e '.[test]'")
+    port, folder = free_port(), tmp_path_factory.mktemp("granian")
+    env = dict(os.environ, POLICYKG_CORPUS=str(folder / "corpus"), POLICYKG_SPARQL_WORKERS="1")
+    log = folder / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--server", "granian",
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            wait_until_answering(proc, base + "/sparql?query=ASK%7B%7D", 120)
+        except RuntimeError as e:
+            raise AssertionError(f"{e}\n{log.read_text(errors='replace')[-3000:]}") from None
+        yield base
+    finally:
+        stop(proc, 20)
+    assert proc.returncode is not None
+
+
+def test_granian_serves_the_same_answers_with_the_same_headers(granian_site, client):
+    expected = client.get(SAVED)
+    for _ in range(2):                                   # the second from the cache
+        with urllib.request.urlopen(granian_site + SAVED, timeout=30) as r:
+            assert r.read() == expected.get_data()
+            for name, value in SECURITY_HEADERS.items():
+                assert r.headers[name] == value
+
+
+def test_granian_refuses_a_body_over_the_limit_before_reading_it(granian_site):
+    port = int(granian_site.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: 200000000\r\n\r\n" + b"#" * 65536)
+        assert s.recv(4096).startswith(b"HTTP/1.1 413")
