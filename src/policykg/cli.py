@@ -488,7 +488,7 @@ def check_port(host: str, port: int) -> None:
                  f"or `make run PORT={port + 1}`)")
 
 
-def _serve(host: str, port: int, endpoint: str | None = None, server: str = "waitress") -> None:
+def _serve(host: str, port: int, endpoint: str | None = None, server: str = "granian") -> None:
     import os
 
     from .store import QueryError
@@ -499,7 +499,7 @@ def _serve(host: str, port: int, endpoint: str | None = None, server: str = "wai
             from granian import Granian
             from granian.constants import Interfaces
         except ImportError:
-            fail("--server granian: granian is not installed; pip install 'policykg[granian]'")
+            fail("--server granian: granian is not installed (pip install granian), or use --server waitress")
     try:
         app = create_app({"SPARQL_ISOLATE": True, "ENDPOINT": endpoint})
         if endpoint:
@@ -523,17 +523,21 @@ def _serve(host: str, port: int, endpoint: str | None = None, server: str = "wai
     waitress.serve(app, host=host, port=port, threads=4, **waitress_options(app))
 
 
+server_option = click.option(
+    "--server", type=click.Choice(["granian", "waitress"]), default="granian", show_default=True,
+    help="The HTTP server: granian (Rust) answers cached requests several times faster than waitress "
+         "(README, Performance); waitress is pure Python.")
+
+
 @main.command()
 @host_option
 @port_option
 @click.option("--endpoint", metavar="URL",
               help="Serve from this SPARQL 1.1 endpoint (its default graph the union of the notices; "
                    "see `policykg publish`) instead of the embedded store.")
-@click.option("--server", type=click.Choice(["waitress", "granian"]), default="waitress", show_default=True,
-              help="The HTTP server: granian (pip install 'policykg[granian]') answers cached requests "
-                   "several times faster (README, Performance).")
+@server_option
 def serve(host: str, port: int, endpoint: str | None, server: str) -> None:
-    """Serve the pages, saved queries, linked data and /sparql with waitress (or granian)."""
+    """Serve the pages, saved queries, linked data and /sparql with granian (or waitress)."""
     _serve(host, port, endpoint, server)
 
 
@@ -588,7 +592,8 @@ def publish(endpoint: str, gsp: str | None, backend: str, dry_run: bool, prune: 
 @click.option("--no-serve", is_flag=True, help="Stop after building and validating.")
 @host_option
 @port_option
-def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: int) -> None:
+@server_option
+def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: int, server: str) -> None:
     """Build and validate the graph, print its summary, then serve it."""
     if not no_serve:
         check_port(host, port)          # before the build: a busy port should not cost a rebuild first
@@ -599,7 +604,7 @@ def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: 
                f"({len(report.violations)} violations, {len(report.warnings)} warnings)")
     print_summary(summarize(result.graph), result.written_files)
     if not no_serve:
-        _serve(host, port)
+        _serve(host, port, server=server)
 
 
 if __name__ == "__main__":

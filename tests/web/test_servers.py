@@ -1,4 +1,5 @@
-"""`policykg serve --server granian`: the same app, answers and limits as under waitress."""
+"""`policykg serve` under granian (the default server): the same app, answers and limits as
+under waitress and the in-process test client."""
 import os
 import socket
 import subprocess
@@ -16,7 +17,6 @@ SAVED = "/queries/measures-by-department.csv?department=%E5%B8%82%E8%B4%A2%E6%94
 
 @pytest.fixture(scope="module")
 def granian_site(tmp_path_factory):
-    pytest.importorskip("granian", reason="granian is a test extra: pip install -e '.[test]'")
     port, folder = free_port(), tmp_path_factory.mktemp("granian")
     env = dict(os.environ, POLICYKG_CORPUS=str(folder / "corpus"), POLICYKG_SPARQL_WORKERS="1")
     log = folder / "serve.log"
