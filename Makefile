@@ -81,10 +81,11 @@ test: $(STAMP) assets java browser stores
 	$(BIN)/python -m pytest
 
 # Mutation testing (benchmarks/mutation.py): minutes to hours per module, so never in `test` or CI.
-# MODULES=queries.py limits it to some modules; the scores go to benchmarks/results/.
+# MODULES=queries.py limits it to some modules; a stopped run resumes where it was; MUTATION_ARGS=
+# --rerun-survivors runs the survivors again after new tests. The scores go to benchmarks/results/.
 mutation: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,mutation]'
-	nice -n 10 $(BIN)/python benchmarks/mutation.py $(MODULES)
+	nice -n 10 $(BIN)/python benchmarks/mutation.py $(MODULES) $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist web/node_modules $(VENDOR) .cache

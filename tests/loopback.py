@@ -106,27 +106,41 @@ def listener():
 
 
 @contextlib.contextmanager
-def http_server(body: bytes | str, content_type: str = "application/sparql-results+json", status: int = 200):
-    """An HTTP server on 127.0.0.1 answering every GET and POST with body; yields its URL."""
+def http_server(body: bytes | str, content_type: str | None = "application/sparql-results+json", status: int = 200,
+                requests: list | None = None, delivered: list | None = None):
+    """An HTTP server on 127.0.0.1 answering every GET and POST with body (and no Content-Type
+    where content_type is None); yields its URL. Each request is appended to `requests`, if
+    given, as (method, path, headers, body); to `delivered`, whether the client took the whole
+    answer (False: it closed the connection first)."""
     data = body.encode("utf-8") if isinstance(body, str) else body
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self):
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            sent = self.rfile.read(length) if length else b""
+            if requests is not None:
+                requests.append((self.command, self.path, dict(self.headers), sent))
             self.send_response(status)
-            self.send_header("Content-Type", content_type)
+            if content_type is not None:
+                self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+                self.wfile.flush()
+                whole = True
+            except (BrokenPipeError, ConnectionResetError):
+                whole = False
+            if delivered is not None:
+                delivered.append(whole)
         do_GET = do_POST = _answer
 
         def log_message(self, *args):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits for it, half a second per server by default
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
@@ -134,3 +148,29 @@ def http_server(body: bytes | str, content_type: str = "application/sparql-resul
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextlib.contextmanager
+def silent_server():
+    """A port on 127.0.0.1 that takes connections (into its backlog) and never answers; yields its URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    finally:
+        sock.close()
+
+
+@contextlib.contextmanager
+def full_server():
+    """A port on 127.0.0.1 whose backlog is full: a new connection waits and never completes; yields its URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(0)
+    filler = socket.create_connection(sock.getsockname(), timeout=2)     # takes the one place in the backlog
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    finally:
+        filler.close()
+        sock.close()

@@ -573,3 +573,327 @@ def test_shared_measures_lists_what_each_co_responsibility_count_counts(store):
     assert len(run(store, "shared-measures", body_a=BODY + "cbirc-zhangye", body_b=BODY + "pboc-zhangye").rows) == 8
     with pytest.raises(ParameterError, match="did you mean 市财政局"):
         run(store, "shared-measures", body_a="市财务局", body_b="市工信局")
+
+
+# --- one notice of a corpus: the `notice` parameter every saved query takes ---------------
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory):
+    from policykg.corpus import Corpus
+    return open_store(corpus=Corpus(tmp_path_factory.mktemp("corpus")))
+
+
+@pytest.mark.parametrize("raw", ["zczmbf-2021-9", " zczmbf-2021-9 ", "https://w3id.org/policykg/id/graph/zczmbf-2021-9",
+                                 "https://w3id.org/policykg/id/doc/zczmbf-2021-9",
+                                 "https://w3id.org/policykg/id/doc/zczmbf-2021-9/"])
+def test_a_notice_is_named_by_its_id_graph_or_document_iri(corpus_store, raw):
+    from policykg.queries import notice_store
+    from policykg.store import NoticeView
+    view = notice_store(corpus_store, raw)
+    assert isinstance(view, NoticeView) and view.graph == "https://w3id.org/policykg/id/graph/zczmbf-2021-9"
+    assert run_saved_query(corpus_store, "measures-by-department", {"notice": raw, "department": "市统计局"}).rows == \
+        run(corpus_store, "measures-by-department", department="市统计局").rows != []
+
+
+@pytest.mark.parametrize("raw", ["zczmbf-2021", "https://example.org/doc/zczmbf-2021-9-x", "doc/zczmbf-2021-9"])
+def test_an_unknown_notice_is_refused_with_the_notices_there_are(corpus_store, raw):
+    from policykg.queries import notice_store
+    with pytest.raises(ParameterError) as e:
+        notice_store(corpus_store, raw)
+    assert str(e.value) == f"parameter 'notice': no notice {raw!r} in the corpus; notices: zczmbf-2021-9"
+    assert e.value.parameter == "notice"
+
+
+def test_without_a_corpus_there_is_no_notice_to_name(store, corpus_store):
+    from policykg.queries import notice_store
+    view = corpus_store.view("https://w3id.org/policykg/id/graph/zczmbf-2021-9")      # a store without notices()
+    for s in (store, view):
+        with pytest.raises(ParameterError) as e:
+            run_saved_query(s, "part-summary", {"notice": "zczmbf-2021-9"})
+        assert str(e.value) == "parameter 'notice': no notice 'zczmbf-2021-9' in the corpus; notices: none (no corpus is loaded)"
+    # an empty notice is no restriction
+    assert run_saved_query(store, "part-summary", {"notice": ""}).rows == run(store, "part-summary").rows
+
+
+# --- names many things share: the error lists ten of them ---------------------------------
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """Eleven measures numbered 1 and eleven bodies called 市财政局, as eleven notices would have."""
+    path = tmp_path_factory.mktemp("crowded") / "crowded.ttl"
+    path.write_text("@prefix pkg: <https://w3id.org/policykg/ontology#> .\n"
+                    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + "".join(
+                        f"<http://x/doc/{i:02}/measure/1> a pkg:Measure ; pkg:number 1 .\n"
+                        f"<http://x/body/{i:02}> pkg:level <http://x/level> ; skos:prefLabel \"市财政局\"@zh .\n"
+                        for i in range(11)), encoding="utf-8")
+    return open_store(files=[path])
+
+
+def test_a_measure_number_eleven_documents_use_lists_ten_of_them(crowded):
+    with pytest.raises(ParameterError) as e:
+        run(crowded, "departments-of-measure", number="1")
+    ten = ", ".join(f"http://x/doc/{i:02}/measure/1" for i in range(10))
+    assert str(e.value) == f"parameter 'number': 11 documents have a measure 1; give its IRI: {ten}"
+    assert e.value.parameter == "number"
+
+
+def test_a_body_name_eleven_places_use_lists_ten_of_them(crowded):
+    with pytest.raises(ParameterError) as e:
+        run(crowded, "measures-by-department", department="市财政局")
+    ten = ", ".join(f"http://x/body/{i:02}" for i in range(10))
+    assert str(e.value) == ("parameter 'department': «市财政局» names 11 bodies of different places; give the full "
+                            f"name (e.g. with the city) or an IRI: {ten}")
+    assert e.value.parameter == "department"
+
+
+def test_a_document_title_with_a_stray_letter_is_no_title(store):
+    with pytest.raises(ParameterError) as e:
+        run(store, "measures-citing", document="《中华人民共和国中小企业促进法》X")
+    assert e.value.parameter == "document"
+    assert str(e.value).startswith("parameter 'document': no legal document has «《中华人民共和国中小企业促进法》X» in its title")
+
+
+def test_near_names_are_at_most_five_and_only_close_ones():
+    from policykg.queries import nearest
+    names = [f"市财政局{i}" for i in range(7)] + ["市统计局", "财政"]
+    # equally close: difflib gives the later names first
+    assert nearest("市财政局", names) == tuple(f"市财政局{i}" for i in (6, 5, 4, 3, 2))
+    assert nearest("市财政局", names, n=6) == tuple(f"市财政局{i}" for i in (6, 5, 4, 3, 2, 1))
+    assert nearest("区教育局", names) == ()
+
+
+def test_a_saved_query_has_no_parameter_it_does_not_declare():
+    from policykg.queries import get_query
+    q = get_query("measures-by-department")
+    assert q.parameter("department").name == "department" and q.parameter("nope") is None
+
+
+def test_unknown_notices_in_a_corpus_of_two_are_listed_by_id(other_built):
+    from policykg.corpus import GRAPH_BASE, SHIPPED_ID
+    from policykg.queries import notice_store
+    from policykg import resources
+    from policykg.store import EmbeddedStore, default_files
+    shipped = resources.default_output()
+    two = EmbeddedStore(default_files() + [other_built], {shipped: GRAPH_BASE + SHIPPED_ID, other_built: GRAPH_BASE + "other"})
+    for raw in ("nope", "https://w3id.org/policykg/id/doc/zczmbf-2021-9X", "httpother"):
+        with pytest.raises(ParameterError) as e:
+            notice_store(two, raw)
+        assert str(e.value) == f"parameter 'notice': no notice {raw!r} in the corpus; notices: other, {SHIPPED_ID}"
+    assert notice_store(two, "https://w3id.org/policykg/id/doc/other").graph == GRAPH_BASE + "other"
+
+
+def test_each_view_of_a_corpus_of_two_answers_for_its_notice_within_its_bounds(other_built):
+    from policykg.corpus import GRAPH_BASE, SHIPPED_ID
+    from policykg import resources
+    from policykg.store import EmbeddedStore, QueryTimeout, default_files
+    two = EmbeddedStore(default_files() + [other_built],
+                        {resources.default_output(): GRAPH_BASE + SHIPPED_ID, other_built: GRAPH_BASE + "other"})
+    zhangye, other = two.view(GRAPH_BASE + SHIPPED_ID), two.view(GRAPH_BASE + "other")
+    assert zhangye is not other and (zhangye.graph, other.graph) == (GRAPH_BASE + SHIPPED_ID, GRAPH_BASE + "other")
+    count = "SELECT (COUNT(?m) AS ?n) WHERE { ?m a pkg:Measure }"
+    counts = [int(s.select(count).rows[0][0].value) for s in (two, zhangye, other)]
+    assert counts[0] == counts[1] + counts[2] and counts[1] == 35 and counts[2] > 0
+    measures = "SELECT ?m WHERE { ?m a pkg:Measure }"
+    cut = other.run(measures, limit=1)
+    assert len(cut.rows) == 1 and cut.truncated_by == "rows" and "示例市" in cut.rows[0][0].value
+    cut = other.run(measures, max_bytes=len(cut.rows[0][0].value.encode("utf-8")) + 5)    # one IRI's bytes
+    assert len(cut.rows) == 1 and cut.truncated_by == "bytes"
+    with pytest.raises(QueryTimeout):
+        other.run(measures, timeout=0)
+
+
+def test_a_view_declares_the_prefixes_of_its_store(tmp_path):
+    from policykg.store import EmbeddedStore
+    path = tmp_path / "n.ttl"
+    path.write_text("<http://x/s> <http://x/p> <http://x/o> .\n", encoding="utf-8")
+    store = EmbeddedStore([path], {path: "http://x/graph"})
+    store.prefixes = {"x": "http://x/"}
+    assert store.view("http://x/graph").select("SELECT ?s WHERE { ?s x:p x:o }").rows == [(Term.iri("http://x/s"),)]
+
+
+LINKED_HEAD = GOOD_HEAD.replace('columns = ["x"]', 'columns = ["x", "n"]')
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('# coded = ["y"]\n', "bad.rq: `coded` names 'y', which is not one of the columns"),
+    ('# label_columns = ["y"]\n', "bad.rq: `label_columns` names 'y', which is not one of the columns"),
+    ('# [links.y]\n# query = "documents"\n', "bad.rq: links.y needs a column of the query, and a `query` to link "
+     "to or an `entity` column whose page lists what it counts"),
+    ('# [links.n]\n# params = {}\n', "bad.rq: links.n needs a column of the query"),
+    ('# [links.n]\n# entity = "y"\n', "bad.rq: links.n needs a column of the query"),
+])
+def test_front_matter_naming_a_column_the_query_lacks_is_refused(tmp_path, extra, message):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# ---\n" + LINKED_HEAD + extra + "# ---\nSELECT ?x ?n WHERE {}\n", encoding="utf-8")
+    with pytest.raises(FrontMatterError) as e:
+        parse_saved_query(bad)
+    assert str(e.value).removeprefix(str(tmp_path) + "/").startswith(message)
+
+
+def test_front_matter_columns_headers_codes_values_and_links_are_read_as_declared(tmp_path):
+    path = tmp_path / "full.rq"
+    path.write_text("# ---\n" + LINKED_HEAD + '# coded = ["x"]\n# label_columns = ["x"]\n'
+                    '# [headers.n]\n# zh = "数"\n# en = "count"\n'
+                    '# [values.x]\n# Supply = { zh = "供给", en = "supply" }\n'
+                    '# [links.n]\n# entity = "x"\n# [links.x]\n# query = "documents"\n'
+                    "# ---\nSELECT ?x ?n WHERE {}\n", encoding="utf-8")
+    q = parse_saved_query(path)
+    assert (q.coded, q.label_columns) == (("x",), ("x",))
+    assert q.headers == {"n": {"zh": "数", "en": "count"}}
+    assert q.values == {"x": {"Supply": {"zh": "供给", "en": "supply"}}}
+    assert q.links == {"n": {"entity": "x"}, "x": {"query": "documents"}}
+    assert (q.header("n", "en"), q.header("n", "fr"), q.header("x", "zh")) == ("count", "n", "x")
+    bare = parse_saved_query(path, "# ---\n" + GOOD_HEAD + "# ---\nSELECT ?x WHERE {}\n")
+    assert (bare.coded, bare.label_columns, bare.headers, bare.values, bare.links) == ((), (), {}, {}, {})
+
+
+def test_a_misspelt_document_title_gets_the_near_titles(store):
+    raw = "中华人民共和国中小企业促近法"            # 进 mistyped 近
+    near = ("中华人民共和国中小企业促进法", "中华人民共和国反垄断法", "中华人民共和国政府采购法")
+    with pytest.raises(ParameterError) as e:
+        run(store, "measures-citing", document=raw)
+    assert str(e.value) == f"parameter 'document': no legal document has «{raw}» in its title; did you mean {' or '.join(near)}?"
+    assert (e.value.parameter, e.value.value, e.value.suggestions) == ("document", raw, near)
+    with pytest.raises(ParameterError) as e:
+        run(store, "measures-citing", document="宪法")
+    assert str(e.value) == "parameter 'document': no legal document has «宪法» in its title"
+    assert (e.value.value, e.value.suggestions) == ("宪法", ())
+
+
+def test_the_name_index_holds_every_name_a_parameter_may_use(store):
+    from policykg.queries import NameIndex
+    index = NameIndex(store)
+    assert index.body_iris == {i for iris in index.bodies.values() for i in iris}
+    assert {BODY + "zhangye-finance", BODY + "cbirc"} <= index.body_iris
+    for scheme in ("instruments", "target-groups", "platforms"):
+        assert index.concepts[scheme] and all(name == name.lower() for name in index.concepts[scheme])
+        labels = index.concept_labels[scheme]
+        assert labels == sorted(labels) and len(labels) == len(set(labels))
+    assert "strategic measures" in index.concepts["instruments"] and "人才培养" in index.concept_labels["instruments"]
+    assert LEGAL + "fair-competition-review-rules-2021" in index.cited and len(index.cited) == 9
+
+
+def test_a_measure_numbered_with_words_is_an_error_naming_it(tmp_path):
+    from policykg.queries import NameIndex
+    from policykg.store import QueryError
+    path = tmp_path / "words.ttl"
+    path.write_text('<http://x/m> a <https://w3id.org/policykg/ontology#Measure> ; '
+                    '<https://w3id.org/policykg/ontology#number> "九" .\n', encoding="utf-8")
+    with pytest.raises(QueryError) as e:
+        NameIndex(open_store(files=[path]))
+    assert str(e.value) == "the embedded store: measure http://x/m has the number '九', not an integer"
+
+
+def test_a_misspelt_concept_gets_the_near_labels_before_the_list(store):
+    labels = "、".join(name_index_labels(store, "instruments"))
+    with pytest.raises(ParameterError) as e:
+        run(store, "measures-by-instrument", instrument="资融支持")
+    assert str(e.value) == ("parameter 'instrument': no instruments concept is called «资融支持»; "
+                            f"did you mean 金融支持 or 资金支持? concepts: {labels}")
+    assert (e.value.parameter, e.value.value, e.value.suggestions) == ("instrument", "资融支持", ("金融支持", "资金支持"))
+    with pytest.raises(ParameterError) as e:
+        run(store, "measures-by-instrument", instrument="zzz")
+    assert str(e.value) == f"parameter 'instrument': no instruments concept is called «zzz»; concepts: {labels}"
+    assert (e.value.value, e.value.suggestions) == ("zzz", ())
+
+
+def name_index_labels(store, scheme):
+    from policykg.queries import name_index
+    return name_index(store).concept_labels[scheme]
+
+
+def test_a_misspelt_saved_query_name_gets_the_near_names():
+    from policykg.queries import get_query
+    names = ", ".join(sorted(load_queries()))
+    near = ("measures-by-department", "measures-by-platform", "measures-by-instrument", "measures-by-target-group",
+            "measures-citing")
+    with pytest.raises(ParameterError) as e:
+        get_query("measures-by-departmen")
+    assert str(e.value) == f"no saved query 'measures-by-departmen'; did you mean {' or '.join(near)}? saved queries: {names}"
+    assert (e.value.parameter, e.value.value, e.value.suggestions) == (None, "measures-by-departmen", near)
+    with pytest.raises(ParameterError) as e:
+        get_query("xyz")
+    assert (str(e.value), e.value.value, e.value.suggestions) == (f"no saved query 'xyz'; saved queries: {names}", "xyz", ())
+
+
+
+def test_a_misspelt_body_gets_the_near_names(store):
+    with pytest.raises(ParameterError) as e:
+        run(store, "measures-by-department", department="市发改局")
+    assert str(e.value) == "parameter 'department': no body is called «市发改局»; did you mean 市发改委 or 市发展改革委?"
+    assert (e.value.parameter, e.value.value, e.value.suggestions) == ("department", "市发改局", ("市发改委", "市发展改革委"))
+
+
+def test_a_prefixed_name_may_hold_capitals_and_the_name_index_is_built_once(store):
+    from policykg.queries import _iri, name_index
+    assert _iri(store, "pkg:Measure") == "https://w3id.org/policykg/ontology#Measure"
+    assert _iri(store, "nope:Measure") is None and _iri(store, "pkg:a b") is None
+    assert name_index(store) is name_index(store)
+
+
+def _saved(tmp_path, head: str, sparql: str):
+    path = tmp_path / "mine.rq"
+    path.write_text("# ---\n" + GOOD_HEAD.replace('columns = ["x"]', head) + "# ---\n" + sparql, encoding="utf-8")
+    return parse_saved_query(path)
+
+
+def test_a_saved_query_with_a_syntax_error_names_its_file_line_and_column(store, tmp_path):
+    from policykg.store import QueryError
+    q = _saved(tmp_path, 'columns = ["x"]', "SELECT ?x WHERE {\n  ?x ?y }\n")
+    with pytest.raises(QueryError) as direct:
+        store.run(q.sparql)
+    with pytest.raises(QueryError) as e:
+        run_saved_query(store, q)
+    assert e.value.message == "mine.rq: " + direct.value.message
+    assert (e.value.line, e.value.column) == (direct.value.line, direct.value.column) == (3, 1)
+
+
+def test_an_answer_without_the_declared_columns_is_an_error(store, tmp_path):
+    from policykg.store import QueryError
+    q = _saved(tmp_path, 'columns = ["x", "y", "z"]', "SELECT ?x ?w WHERE { BIND(1 AS ?x) }\n")
+    with pytest.raises(QueryError) as e:
+        run_saved_query(store, q)
+    assert str(e.value) == "the embedded store: the answer to mine has the columns x, w, not y, z"
+    q = _saved(tmp_path, 'columns = ["x"]', "SELECT * WHERE { }\n")
+    with pytest.raises(QueryError) as e:
+        run_saved_query(store, q)
+    assert str(e.value) == "the embedded store: the answer to mine has the columns none, not x"
+
+
+PARAMS = ('columns = ["n", "t"]\n# [[parameters]]\n# name = "o"\n# type = "text"\n# required = false\n'
+          '# [[parameters]]\n# name = "r"\n# type = "text"\n'
+          '# [[parameters]]\n# name = "n"\n# type = "integer"\n# default = 3')
+
+
+def test_parameters_are_checked_defaulted_and_bound(store, tmp_path):
+    q = _saved(tmp_path, PARAMS, "SELECT ?n ?t WHERE { OPTIONAL { BIND(?o AS ?t) } }\n")
+    # an optional one missing does not stop the check of a required one after it
+    with pytest.raises(ParameterError) as e:
+        run_saved_query(store, q, {})
+    assert str(e.value) == "mine: missing parameter 'r'; it accepts: o (text, optional), r (text, required), n (integer, default 3)"
+    assert e.value.parameter == "r"
+    with pytest.raises(ParameterError) as e:
+        run_saved_query(store, q, {"r": "x", "b": "1", "a": "2"})
+    assert str(e.value).startswith("mine: unknown parameter 'a', 'b'; it accepts: o (text") and e.value.parameter == "a"
+    # the default bound where no value is given; an empty optional one left unbound
+    rs = run_saved_query(store, q, {"r": "x", "o": ""})
+    assert rs.rows == [(Term.literal("3", "http://www.w3.org/2001/XMLSchema#integer"), None)]
+    assert run_saved_query(store, q, {"r": "x", "n": "4"}).rows[0][0].value == "4"
+    with pytest.raises(ParameterError) as e:
+        run_saved_query(store, q, {"r": "  "})
+    assert str(e.value) == "parameter 'r' is empty" and e.value.parameter == "r"
+
+
+def test_a_name_resolving_to_a_malformed_iri_is_a_parameter_error(crowded):
+    """An endpoint may answer with an IRI no RDF store would hold (a space in it): the parameter
+    it resolves is refused, naming the parameter, rather than pasted into a query."""
+    from policykg.queries import get_query, name_index, resolve
+    index = name_index(crowded)
+    index.bodies["某局"] = {"http://x/a b"}
+    department = get_query("measures-by-department").parameter("department")
+    try:
+        with pytest.raises(ParameterError) as e:
+            resolve(crowded, department, "某局")
+    finally:
+        del index.bodies["某局"]
+    assert str(e.value) == "parameter 'department': not an absolute IRI: 'http://x/a b'" and e.value.parameter == "department"

@@ -40,6 +40,23 @@ def test_where_brace_finds_the_where_group_of_every_form(query, group):
     assert at == query.index(group)
 
 
+def test_the_word_where_opens_the_group_and_a_text_without_a_form_has_none():
+    assert where_brace("WHERE { ?s ?p ?o }") == 6
+    with pytest.raises(QueryError, match="no WHERE group"):
+        where_brace("{ } { ?s ?p ?o }")
+
+
+def test_the_where_group_and_form_of_a_text_are_found_once(monkeypatch):
+    q = "SELECT ?s WHERE { ?s ?p ?o } # found once"
+    assert where_brace(q) == 16 and query_form(q) == "SELECT"
+
+    def again(query):
+        raise AssertionError("looked for again")
+    monkeypatch.setattr(store_module, "_where_brace", again)
+    monkeypatch.setattr(store_module, "_query_form", again)
+    assert where_brace(q) == 16 and query_form(q) == "SELECT"
+
+
 def test_regression_a_construct_without_the_word_where_can_be_bound(store):
     q = "CONSTRUCT { ?m pkg:number ?n } { ?m a pkg:Measure ; pkg:number ?n }"
     triples = store.run(q, {"n": Term.literal("9", "http://www.w3.org/2001/XMLSchema#integer")})
@@ -222,6 +239,7 @@ def test_the_byte_cap_cuts_a_construct_and_says_so(store):
 
 def test_a_parser_message_is_cut_to_its_first_line_and_160_characters():
     assert store_module._short("  expected one of A, B\n  at line 2\n") == "expected one of A, B"
+    assert store_module._short("first\nsecond\nthird") == "first"
     assert store_module._short("x" * 160) == "x" * 160
     assert store_module._short("x" * 161) == "x" * 160 + "…"
     assert store_module._short("y" * 200, limit=10) == "y" * 10 + "…"
@@ -268,6 +286,8 @@ def test_bounded_reads_the_clock_every_64_items_and_stops_there(monkeypatch):
     assert _consumed(None, 2, monkeypatch=monkeypatch) == (129, None)
     # a short answer: read at item 0 and once at the end, exactly at the deadline, is not late
     assert _consumed(None, 2, items=10, monkeypatch=monkeypatch) == (10, list(range(10)))
+    # … and a second later it is: all ten read, then the clock says no
+    assert _consumed(None, 1, items=10, monkeypatch=monkeypatch) == (10, None)
 
 
 def test_bounded_reads_one_item_past_the_limit_and_no_more(monkeypatch):
@@ -287,3 +307,312 @@ def test_a_text_with_no_query_form_is_refused(store):
     with pytest.raises(QueryError) as e:
         store.run("PREFIX x: <y:> # SELECT in a comment")
     assert e.value.message == "not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE"
+
+
+# --- the remote backend's request, answers and errors, against servers on 127.0.0.1 ----------
+
+ROWS_JSON = ('{"head": {"vars": ["m", "n"]}, "results": {"bindings": ['
+             '{"m": {"type": "uri", "value": "http://x/1"}, "n": {"type": "literal", "value": "一"}},'
+             '{"m": {"type": "uri", "value": "http://x/2"}, "n": {"type": "literal", "value": "二"}},'
+             '{"m": {"type": "uri", "value": "http://x/3"}, "n": {"type": "literal", "value": "三"}}]}}')
+TURTLE = ('<http://x/1> <http://x/p> "一"@zh .\n<http://x/1> <http://x/q> 35 .\n'
+          '<http://x/2> <http://x/p> "plain" .\n')
+THREE = {(Term("uri", "http://x/1"), Term("uri", "http://x/p"), Term("literal", "一", None, "zh")),
+         (Term("uri", "http://x/1"), Term("uri", "http://x/q"),
+          Term("literal", "35", "http://www.w3.org/2001/XMLSchema#integer")),
+         (Term("uri", "http://x/2"), Term("uri", "http://x/p"), Term("literal", "plain"))}
+NTRIPLES = TURTLE.replace(" 35 .", ' "35"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+RDF_XML = ('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           'xmlns:x="http://x/"><rdf:Description rdf:about="http://x/1"><x:p xml:lang="zh">一</x:p>'
+           '<x:q rdf:datatype="http://www.w3.org/2001/XMLSchema#integer">35</x:q></rdf:Description>'
+           '<rdf:Description rdf:about="http://x/2"><x:p>plain</x:p></rdf:Description></rdf:RDF>')
+
+
+def _spo(triples):
+    return {(t.subject, t.predicate, t.object) for t in triples}
+
+
+def test_a_remote_select_is_posted_with_its_prologue_bindings_and_default_graphs():
+    from urllib.parse import parse_qs
+    from tests.loopback import http_server
+    seen = []
+    with http_server(ROWS_JSON, requests=seen) as url:
+        remote = RemoteStore(url, default_graphs=("http://g/1", "http://g/2"))
+        rs = remote.run("SELECT ?m ?n WHERE { ?m ?p ?n }", {"p": Term.iri("http://x/p")})
+    assert rs.variables == ["m", "n"] and rs.truncated_by is None
+    assert [row[1].value for row in rs.rows] == ["一", "二", "三"]
+    ((method, _, headers, body),) = seen
+    form = parse_qs(body.decode())
+    assert method == "POST" and "application/sparql-results+json" in headers["Accept"]
+    assert form["default-graph-uri"] == ["http://g/1", "http://g/2"]
+    (sent,) = form["query"]
+    assert sent.startswith("PREFIX ") and sent.endswith(
+        "SELECT ?m ?n WHERE { VALUES (?p) { (<http://x/p>) }  ?m ?p ?n }")
+
+
+def test_a_remote_store_is_http_only_names_its_endpoint_and_guesses_its_dialect():
+    from policykg.remote import DIALECTS
+    for bad in ("ftp://x/sparql", "HTTP://x/sparql", "x http://y/sparql"):
+        with pytest.raises(QueryError) as e:
+            RemoteStore(bad)
+        assert e.value.message == f"--endpoint must be an http(s) URL, not {bad!r}"
+    remote = RemoteStore("https://example.org/sparql")
+    assert (remote.name, remote.endpoint, remote.timeout, remote.default_graphs) == \
+        ("https://example.org/sparql", "https://example.org/sparql", 30, ())
+    assert remote.dialect is DIALECTS["virtuoso"] and RemoteStore("http://h/query").dialect is DIALECTS["oxigraph"]
+    assert RemoteStore("http://h/query", dialect=DIALECTS["generic"]).dialect is DIALECTS["generic"]
+
+
+@pytest.mark.parametrize("ctype, body", [("text/turtle", TURTLE), ("application/n-triples", NTRIPLES),
+                                         ("application/rdf+xml", RDF_XML)])
+def test_a_remote_construct_is_read_in_the_format_the_server_names(ctype, body):
+    from tests.loopback import http_server
+    seen = []
+    with http_server(body, ctype, requests=seen) as url:
+        for form in ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "DESCRIBE <http://x/1>"):
+            got = RemoteStore(url).run(form)
+            assert _spo(got) == THREE and got.truncated_by is None
+    # asked for a graph, not for result rows
+    assert all("turtle" in headers["Accept"] and "sparql-results" not in headers["Accept"]
+               for _, _, headers, _ in seen)
+
+
+def test_the_remote_answer_to_ask_is_the_servers_boolean():
+    from tests.loopback import http_server
+    for answer in (True, False):
+        with http_server('{"head": {}, "boolean": %s}' % str(answer).lower()) as url:
+            assert RemoteStore(url).run("ASK { ?s ?p ?o }") is answer
+
+
+def test_a_remote_answer_is_cut_to_the_row_limit_and_byte_cap_like_an_embedded_one():
+    from tests.loopback import http_server
+    with http_server(ROWS_JSON) as url:
+        remote = RemoteStore(url)
+        cut = remote.run("SELECT * WHERE { ?m ?p ?n }", limit=2)
+        assert [r[0].value for r in cut.rows] == ["http://x/1", "http://x/2"] and cut.truncated_by == "rows"
+        # 10 and 3 bytes a row: two rows fit in 26 bytes, the third does not
+        cut = remote.run("SELECT * WHERE { ?m ?p ?n }", max_bytes=26)
+        assert len(cut.rows) == 2 and cut.truncated_by == "bytes"
+        whole = remote.run("SELECT * WHERE { ?m ?p ?n }", limit=3, max_bytes=39)
+        assert len(whole.rows) == 3 and whole.truncated_by is None
+    with http_server(TURTLE, "text/turtle") as url:
+        cut = RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=1)
+        assert len(cut) == 1 and cut.truncated_by == "rows" and _spo(cut) < THREE
+
+
+def test_a_remote_answer_past_the_byte_cap_is_refused_before_it_is_parsed():
+    from tests.loopback import http_server
+    # the cap on the bytes read is 8 × max_bytes + 1 MiB: the bytes of JSON a value's bytes can take
+    with http_server(" " * 1_048_577 + ROWS_JSON) as url:
+        with pytest.raises(store_module.QueryRefused) as e:
+            RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=0)
+        assert e.value.status == 413
+        assert e.value.message == (f"{url}: the answer is larger than 1048576 bytes; narrow the query or add a LIMIT")
+        # without a cap the same answer is read whole
+        assert len(RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }").rows) == 3
+    # max_bytes 100: a cap of 1,049,376 bytes; an answer of exactly that many is read, one more is refused
+    cap = 8 * 100 + 1_048_576
+    size = len(ROWS_JSON.encode("utf-8"))
+    with http_server(" " * (cap - size) + ROWS_JSON) as url:
+        assert len(RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=100).rows) == 3
+    with http_server(" " * (cap + 1 - size) + ROWS_JSON) as url:
+        with pytest.raises(store_module.QueryRefused, match=f"larger than {cap} bytes"):
+            RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=100)
+
+
+def test_a_remote_answer_past_the_byte_cap_is_not_read_to_its_end():
+    import time
+    from tests.loopback import http_server
+    delivered = []
+    # 64 MB past a cap of 1 MiB: the client stops reading (the server's socket then fails)
+    with http_server(" " * (1_048_577 + 64_000_000) + ROWS_JSON, delivered=delivered) as url:
+        with pytest.raises(store_module.QueryRefused):
+            RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=0)
+        deadline = time.monotonic() + 10
+        while not delivered and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert delivered == [False]
+
+
+def test_the_remote_timeout_is_the_stores_or_what_is_left_of_the_querys(monkeypatch):
+    from SPARQLWrapper import SPARQLWrapper
+    from tests.loopback import http_server
+    given = []
+    real = SPARQLWrapper.setTimeout
+    monkeypatch.setattr(SPARQLWrapper, "setTimeout", lambda self, t: (given.append(t), real(self, t))[1])
+    with http_server(ROWS_JSON) as url:
+        RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }")
+        RemoteStore(url, timeout=7).run("SELECT * WHERE { ?m ?p ?n }", timeout=60)
+        RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", timeout=2.5)      # whole seconds, rounded up
+        RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", timeout=0.01)     # never below one second
+    assert given == [30, 7, 3, 1]
+
+
+@pytest.mark.parametrize("server", ["silent_server", "full_server"])
+def test_a_silent_remote_endpoint_times_out_with_the_time_it_was_given(server):
+    """Silent: connected, no answer (a read timeout); full: the connection never completes (urllib's
+    URLError around a timeout)."""
+    from tests import loopback
+    with getattr(loopback, server)() as url:
+        with pytest.raises(store_module.QueryTimeout) as e:
+            RemoteStore(url, timeout=1).run("SELECT * WHERE { ?s ?p ?o }")
+        assert str(e.value) == f"{url}: no answer within 1 s"
+
+
+def test_remote_errors_name_the_endpoint_and_what_came_back():
+    from tests.loopback import free_port, http_server
+    q = "SELECT * WHERE { ?s ?p ?o }"
+    gone = f"http://127.0.0.1:{free_port()}/sparql"
+    with pytest.raises(QueryError) as e:
+        RemoteStore(gone).run(q)
+    assert e.value.message.startswith(f"{gone}: cannot reach the endpoint: <urlopen error [Errno 111]")
+    with http_server("Virtuoso 37000 Error SP030: SPARQL compiler", "text/plain", 400) as url:
+        with pytest.raises(QueryError) as e:
+            RemoteStore(url).run(q)
+        assert e.value.message.startswith(f"{url}: QueryBadFormed: ") and "SP030" in e.value.message
+    with http_server("<html>not results</html>", "text/html") as url:
+        with pytest.raises(QueryError) as e:
+            RemoteStore(url).run(q)
+        assert e.value.message.startswith(f"{url}: the answer (text/html) is not SPARQL JSON results: ")
+    with http_server('{"head": {"vars": ["s"]}}', None) as url:
+        with pytest.raises(QueryError) as e:
+            RemoteStore(url).run(q)
+        assert e.value.message == f"{url}: the answer (no content type) is not SPARQL JSON results: no results.bindings list"
+    with http_server("<http://x/1> <http://x/p> .", "text/turtle") as url:
+        with pytest.raises(QueryError) as e:
+            RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        message = e.value.message
+        assert message.startswith(f"{url}: the answer (text/turtle) is not an RDF graph: ") and "\n" not in message
+        assert "ParserError" not in message and len(message) > len(url) + 60
+    # read as what its type says: Turtle labelled N-Triples is not N-Triples (a bare 35)
+    with http_server(TURTLE, "application/n-triples") as url:
+        with pytest.raises(QueryError) as e:
+            RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert e.value.message == f"{url}: the answer (application/n-triples) is not an RDF graph: Invalid line: 35 ."
+
+
+def test_rdflib_terms_become_the_terms_every_backend_gives():
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+    rt = store_module._rdflib_term
+    assert rt(URIRef("http://x/1")) == Term("uri", "http://x/1")
+    assert rt(BNode("b0")) == Term("bnode", "b0")
+    assert rt(Literal("一", lang="zh")) == Term("literal", "一", None, "zh")
+    assert rt(Literal("plain")) == Term("literal", "plain", None, None)
+    assert rt(Literal("s", datatype=XSD.string)) == Term("literal", "s", None, None)
+    assert rt(Literal("35", datatype=XSD.integer)) == Term("literal", "35", str(XSD.integer), None)
+    with pytest.raises(TypeError, match="^http://x/1$"):
+        rt("http://x/1")
+
+
+def test_a_bounded_answer_is_the_same_object_when_nothing_is_cut():
+    from policykg.results import ResultSet
+    from policykg.store import Triple, Triples, _bounded_answer
+    rows = [(Term.literal("ab"),), (Term.literal("中"),), (Term.literal("c"),)]
+    rs = ResultSet(["x"], rows)
+    assert _bounded_answer(rs, None, None) is rs and _bounded_answer(rs, 3, 6) is rs
+    cut = _bounded_answer(rs, 2, None)
+    assert (cut.variables, cut.rows, cut.truncated, cut.truncated_by) == (["x"], rows[:2], True, "rows")
+    cut = _bounded_answer(rs, None, 5)              # 2 + 3 bytes fit; one more does not
+    assert (cut.rows, cut.truncated_by) == (rows[:2], "bytes")
+    assert _bounded_answer(rs, 0, None).rows == [] and _bounded_answer(rs, None, 1).rows == []
+    triples = Triples(Triple(Term.iri("http://x/s"), Term.iri("http://x/p"), r[0]) for r in rows)
+    assert _bounded_answer(triples, 3, None) is triples
+    cut = _bounded_answer(triples, 1, None)
+    assert isinstance(cut, Triples) and list(cut) == triples[:1] and cut.truncated_by == "rows"
+    cut = _bounded_answer(triples, None, 30)        # 10 + 10 + 2 bytes, then 23 more
+    assert list(cut) == triples[:1] and cut.truncated_by == "bytes"
+
+
+# --- one notice of several: views --------------------------------------------------------
+
+def test_a_corpus_store_holds_the_notices_graphs_and_views_one_of_them(tmp_path):
+    from policykg.corpus import GRAPH_BASE, SHIPPED_ID, Corpus
+    from policykg.store import NoticeView
+    corpus = Corpus(tmp_path)
+    (tmp_path / ".registries").mkdir()
+    (tmp_path / ".registries" / "mine.ttl").write_text(
+        '<http://x/mine> <http://www.w3.org/2000/01/rdf-schema#label> "我的"@zh .\n', encoding="utf-8")
+    store = open_store(corpus=corpus)
+    notice = GRAPH_BASE + SHIPPED_ID
+    assert store.notices() == {notice}
+    # the user's registry is served too, in the shared graph a view reads
+    label = "SELECT ?l WHERE { <http://x/mine> rdfs:label ?l }"
+    assert [r[0].value for r in store.select(label).rows] == ["我的"]
+    view = store.view(notice)
+    assert isinstance(view, NoticeView) and view.graph == notice and store.view(notice) is view
+    assert [r[0].value for r in view.select(label).rows] == ["我的"]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?m a pkg:Measure }"
+    assert view.select(count).rows == store.select(count).rows == [(Term.literal("35", "http://www.w3.org/2001/XMLSchema#integer"),)]
+    assert view.run("ASK { ?m a pkg:Measure }", limit=1) is True
+    with pytest.raises(QueryError) as e:
+        store.view(GRAPH_BASE + "elsewhere")
+    assert e.value.message == f"no notice graph {GRAPH_BASE}elsewhere in this store"
+    # files given: those, not the corpus's
+    only_shipped = open_store(files=store_module.default_files(), corpus=corpus)
+    assert only_shipped.select(label).rows == [] and only_shipped.notices() == {notice}
+
+
+def test_a_corpus_past_the_on_disk_size_opens_the_store_built_for_it(tmp_path, monkeypatch):
+    import pyoxigraph as ox
+    from policykg import corpus as corpus_module
+    from policykg.corpus import Corpus
+    monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 0)
+    store = open_store(corpus=Corpus(tmp_path))
+    (built,) = (tmp_path / ".store").iterdir()
+    assert (built / "READY").is_file() and len(store) > 1000
+    with pytest.raises(RuntimeError, match="read-write"):     # opened read-only, as a build left it
+        store.store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.NamedNode("http://x/o")))
+
+
+def test_a_remote_store_asks_once_for_its_notices_and_views_each_with_its_default_graphs(tmp_path):
+    import json
+    from urllib.parse import parse_qs
+    from policykg.chains import GRAPH as CORRESPONDENCES
+    from policykg.corpus import GRAPH_BASE, SHIPPED_ID, Corpus
+    from policykg.store import SHARED_GRAPH
+    from tests.loopback import http_server
+    graphs = [GRAPH_BASE + "a", GRAPH_BASE + "b", SHARED_GRAPH, CORRESPONDENCES]
+    answer = json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri", "value": g}}
+                                                                            for g in graphs]}})
+    seen = []
+    with http_server(answer, requests=seen) as url:
+        from policykg.remote import DIALECTS
+        remote = RemoteStore(url, timeout=9, dialect=DIALECTS["generic"])      # not what /sparql suggests
+        assert remote.notices() == {GRAPH_BASE + "a", GRAPH_BASE + "b"}
+        assert remote.notices() == {GRAPH_BASE + "a", GRAPH_BASE + "b"} and len(seen) == 1
+        view = remote.view(GRAPH_BASE + "a")
+        assert (view.endpoint, view.timeout, view.default_graphs, view.dialect) == \
+            (url, 9, (GRAPH_BASE + "a", SHARED_GRAPH), DIALECTS["generic"])
+        assert remote.view(GRAPH_BASE + "a") is view and remote.view(GRAPH_BASE + "b") is not view
+        with pytest.raises(QueryError) as e:
+            remote.view(SHARED_GRAPH)
+        assert e.value.message == f"no notice graph {SHARED_GRAPH} at {url}"
+    # what it asks finds the graphs of the corpus (the notices' and the shared one) where the data is
+    (sent,) = parse_qs(seen[0][3].decode())["query"]
+    corpus = open_store(corpus=Corpus(tmp_path))
+    assert sorted(corpus.select(sent).rows) == [(Term.iri(SHARED_GRAPH),), (Term.iri(GRAPH_BASE + SHIPPED_ID),)]
+
+
+def test_pyoxigraph_terms_become_the_terms_every_backend_gives(store):
+    rs = store.select('SELECT ("x" AS ?s) ("中"@zh AS ?l) (1 AS ?n) (<http://x/y> AS ?i) ?u WHERE { }')
+    assert rs.rows == [(Term("literal", "x", None, None), Term("literal", "中", None, "zh"),
+                        Term("literal", "1", "http://www.w3.org/2001/XMLSchema#integer", None),
+                        Term("uri", "http://x/y"), None)]
+    (b,) = store.select("SELECT (BNODE() AS ?b) WHERE { }").rows[0]
+    assert b.kind == "bnode" and b.value
+
+
+def test_an_on_disk_store_built_with_only_loads_just_those_files(tmp_path):
+    from policykg.store import EmbeddedStore
+    a, b = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    a.write_text("<http://x/a> <http://x/p> 1 .\n", encoding="utf-8")
+    b.write_text("<http://x/b> <http://x/p> 2 .\n", encoding="utf-8")
+    built = EmbeddedStore([a, b], path=tmp_path / "store", build=True, only=[b])
+    assert [r[0].value for r in built.select("SELECT ?s WHERE { ?s <http://x/p> ?o }").rows] == ["http://x/b"]
+
+
+def test_an_rdf_star_triple_term_comes_back_as_the_literal_of_its_text(store):
+    """None of the four kinds of term: the results formats have no place for it, so it is its text."""
+    rs = store.select("SELECT (TRIPLE(<http://x/s>, <http://x/p>, <http://x/o>) AS ?t) WHERE { }")
+    assert rs.rows == [(Term("literal", "<http://x/s> <http://x/p> <http://x/o>", None, None),)]

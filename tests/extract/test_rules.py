@@ -75,3 +75,13 @@ def test_level_prefix_is_not_the_word_market():
     assert rules.LEVEL_PREFIX.match("市场监管局") is None
     assert rules.LEVEL_PREFIX.match("市交通委（市道运局）").group() == "市"
     assert rules.LEVEL_PREFIX.match("省科技厅").group() == "省"
+
+
+def test_a_heading_style_reads_a_whole_heading_line_number_and_title():
+    import re
+    from policykg.extract.rules import HeadingStyle
+    style = HeadingStyle("x", re.compile(r"^第(?P<numeral>\d+)条"), 9)
+    m = style.pattern.match("第12条  总则")
+    assert (m["numeral"], m["title"]) == ("12", "总则")
+    assert style.pattern.match("第12条 总则。") is None            # a sentence, not a title
+    assert style == HeadingStyle("x", re.compile(r"^第(?P<numeral>\d+)条"), 9)

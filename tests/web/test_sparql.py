@@ -106,7 +106,7 @@ def test_construct_formats(client):
     ("application/sparql-results+json", '{"head": {}, "boolean": true}'),
     ("application/sparql-results+xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
      '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head/>\n  <boolean>true</boolean>\n</sparql>\n'),
-    ("text/csv", "true\n")])
+    ("text/csv", "true\n"), ("text/tab-separated-values", "true\n")])
 def test_ask_answers_in_each_format(client, accept, body):
     assert get(client, "ASK { ?m a pkg:Measure ; pkg:number 35 }", Accept=accept).get_data(as_text=True) == body
     no = get(client, "ASK { ?m a pkg:Measure ; pkg:number 36 }", Accept=accept).get_data(as_text=True)
@@ -366,3 +366,79 @@ def test_memory_goes_back_after_a_large_answer():
         assert get(client, "ASK {}").status_code == 200
     finally:
         app.extensions["policykg"]["sparql_store"].close()
+
+
+def test_the_sparql_page_names_the_public_endpoint_its_limits_and_an_example_to_run():
+    """The page a browser gets at /sparql: the URL to send queries to (PUBLIC_URL, whatever the Host
+    or mount point), the limits as configured, and the example as curl, Python and an editor link."""
+    from flask import url_for
+    from markupsafe import escape
+    from policykg.web.sparql import EXAMPLE
+    app = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "PUBLIC_URL": "https://kg.example.org/XX/",
+                      "SPARQL_TIMEOUT": 7.5, "SPARQL_ROW_LIMIT": 123, "SPARQL_MAX_BYTES": 3 * 1048576,
+                      "SPARQL_MAX_QUERY": 4567})
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Host": "evil.example"}
+    for mount in ("", "/XX"):
+        r = app.test_client().get("/sparql", headers=browser, environ_overrides={"SCRIPT_NAME": mount})
+        page = r.get_data(as_text=True)
+        assert r.status_code == 200 and r.mimetype == "text/html" and set(r.headers["Vary"].split(", ")) == {"Accept", "Cookie"}
+        assert "每个查询 7.5 秒；每个结果最多 123 行（或三元组）、3 MB" in page and "查询文本最多 4567 个字符" in page
+        assert "--data-urlencode query@- https://kg.example.org/XX/sparql &lt;&lt;" in page
+        assert 'SPARQLWrapper("https://kg.example.org/XX/sparql")' in page and "evil.example" not in page
+        assert page.count(str(escape(EXAMPLE))) == 2
+        with app.test_request_context("/sparql", environ_overrides={"SCRIPT_NAME": mount}):
+            editor = url_for("explore.editor", query=EXAMPLE)
+        assert page.count(f'class="editor" href="{escape(editor)}"') == 2
+    # without PUBLIC_URL: the host the client asked
+    r = create_app({"TESTING": True, "SPARQL_ISOLATE": False}).test_client().get(
+        "/sparql", headers={**browser, "Host": "kg.local:8080"})
+    assert 'SPARQLWrapper("http://kg.local:8080/sparql")' in r.get_data(as_text=True)
+
+
+def test_the_service_description_names_the_endpoint_relative_or_under_public_url():
+    sd = "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> ."
+    local = create_app({"TESTING": True, "SPARQL_ISOLATE": False}).test_client()
+    for mount in ("", "/kg"):
+        ttl = local.get("/sparql", headers={"Accept": "text/turtle"}, environ_overrides={"SCRIPT_NAME": mount})
+        text = ttl.get_data(as_text=True)
+        assert ttl.mimetype == "text/turtle" and sd in text and "<sparql> a sd:Service" in text
+        assert "sd:endpoint <sparql>" in text
+    public = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "PUBLIC_URL": "https://kg.example.org/XX/"}).test_client()
+    text = public.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "<https://kg.example.org/XX/sparql> a sd:Service" in text
+
+
+@pytest.mark.parametrize("ask, accept, mime", [
+    ("?format=nt", "text/turtle", "application/n-triples"), ("?format=rdf", "*/*", "application/rdf+xml"),
+    ("", "image/png", "text/turtle"), ("", "application/ld+json", "application/ld+json")])
+def test_a_construct_answers_in_the_format_named_then_the_one_accepted_then_turtle(client, ask, accept, mime):
+    q = urllib.parse.quote("CONSTRUCT { ?m <http://x/p> 1 } WHERE { ?m a pkg:Measure ; pkg:number 35 }")
+    r = client.get(f"/sparql{ask}{'&' if ask else '?'}query={q}", headers={"Accept": accept})
+    assert r.status_code == 200 and r.mimetype == mime
+    fmt = {"application/n-triples": "nt", "application/rdf+xml": "xml", "text/turtle": "turtle",
+           "application/ld+json": "json-ld"}[mime]
+    g = Graph().parse(data=r.get_data(as_text=True), format=fmt)
+    assert {(str(s), str(p), o.toPython()) for s, p, o in g} == \
+        {("https://w3id.org/policykg/id/doc/zczmbf-2021-9/measure/35", "http://x/p", 1)}
+
+
+def test_the_service_description_says_exactly_what_the_endpoint_offers():
+    from rdflib import BNode, Literal, URIRef
+    sd, rdf = "http://www.w3.org/ns/sparql-service-description#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    public = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "PUBLIC_URL": "https://kg.example.org/",
+                         "SPARQL_TIMEOUT": 7.5, "SPARQL_ROW_LIMIT": 123}).test_client()
+    r = public.get("/sparql", headers={"Accept": "application/n-triples"})
+    g = Graph().parse(data=r.get_data(as_text=True), format="nt")
+    svc = "https://kg.example.org/sparql"
+    triples = {tuple("_:d" if isinstance(x, BNode) else x.toPython() if isinstance(x, Literal) and not x.language
+                     else (str(x), x.language) if isinstance(x, Literal) else str(x) for x in t) for t in g}
+    formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "JSON-LD", "N-Triples", "RDF_XML")
+    assert triples == {
+        (svc, sd + "endpoint", svc), (svc, rdf, sd + "Service"), (svc, sd + "supportedLanguage", sd + "SPARQL11Query"),
+        (svc, sd + "defaultDataset", "_:d"), ("_:d", rdf, sd + "Dataset"),
+        (svc, "http://purl.org/dc/terms/description",
+         ("policykg: read-only SPARQL 1.1 query endpoint; 7.5 s and 123 rows per query; "
+          "SERVICE, LOAD, FROM and updates are refused", "en")),
+        *((svc, sd + "resultFormat", f"http://www.w3.org/ns/formats/{f}") for f in formats)}
+    assert len(g) == 14
