@@ -151,26 +151,48 @@ def http_server(body: bytes | str, content_type: str | None = "application/sparq
 
 
 @contextlib.contextmanager
-def silent_server():
-    """A port on 127.0.0.1 that takes connections (into its backlog) and never answers; yields its URL."""
+def _unanswering(backlog: int, fill: bool):
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    sock.listen(4)
+    sock.listen(backlog)
+    filler = socket.create_connection(sock.getsockname(), timeout=2) if fill else None
     try:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
     finally:
+        if filler is not None:
+            filler.close()
         sock.close()
+
+
+def silent_server():
+    """A port on 127.0.0.1 that takes connections (into its backlog) and never answers; yields its URL."""
+    return _unanswering(4, fill=False)
+
+
+def full_server():
+    """A port on 127.0.0.1 whose backlog is full (one connection takes its one place): a new
+    connection waits and never completes; yields its URL."""
+    return _unanswering(0, fill=True)
 
 
 @contextlib.contextmanager
-def full_server():
-    """A port on 127.0.0.1 whose backlog is full: a new connection waits and never completes; yields its URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(0)
-    filler = socket.create_connection(sock.getsockname(), timeout=2)     # takes the one place in the backlog
+def policykg_serve(folder, *args: str, env: dict | None = None, probe: str = "/"):
+    """`policykg serve ARGS` as a process on a free port of 127.0.0.1, until `probe` answers;
+    yields (base URL, process). Its output goes to a file in `folder`, not a pipe: an unread
+    pipe fills with the server's warnings and stalls it."""
+    import os
+    import sys
+    port = free_port()
+    log = folder / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", *args, "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})))
+    base = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+        try:
+            wait_until_answering(proc, base + probe, 120)
+        except RuntimeError as e:
+            raise AssertionError(f"the server did not come up: {e}\n{log.read_text(errors='replace')[-3000:]}") from None
+        yield base, proc
     finally:
-        filler.close()
-        sock.close()
+        stop(proc, 20)

@@ -391,6 +391,11 @@ GOOD_HEAD = '# title = { zh = "标题", en = "title" }\n# description = { zh = "
      "bad.rq: concept parameter 'c' needs scheme instruments or platforms or target-groups"),
 ])
 def test_front_matter_errors(tmp_path, text, message):
+    assert_front_matter_error(tmp_path, text, message)
+
+
+def assert_front_matter_error(tmp_path, text: str, message: str) -> None:
+    """bad.rq holding `text` is refused with `message`, naming the file."""
     bad = tmp_path / "bad.rq"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(FrontMatterError) as e:
@@ -723,11 +728,7 @@ LINKED_HEAD = GOOD_HEAD.replace('columns = ["x"]', 'columns = ["x", "n"]')
     ('# [links.n]\n# entity = "y"\n', "bad.rq: links.n needs a column of the query"),
 ])
 def test_front_matter_naming_a_column_the_query_lacks_is_refused(tmp_path, extra, message):
-    bad = tmp_path / "bad.rq"
-    bad.write_text("# ---\n" + LINKED_HEAD + extra + "# ---\nSELECT ?x ?n WHERE {}\n", encoding="utf-8")
-    with pytest.raises(FrontMatterError) as e:
-        parse_saved_query(bad)
-    assert str(e.value).removeprefix(str(tmp_path) + "/").startswith(message)
+    assert_front_matter_error(tmp_path, "# ---\n" + LINKED_HEAD + extra + "# ---\nSELECT ?x ?n WHERE {}\n", message)
 
 
 def test_front_matter_columns_headers_codes_values_and_links_are_read_as_declared(tmp_path):

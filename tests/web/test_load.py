@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -20,8 +19,7 @@ import urllib.request
 
 import pytest
 
-from ..loopback import free_port, wait_until_answering
-from ..loopback import stop as stop_server
+from ..loopback import policykg_serve
 
 CLIENTS = 32
 SECONDS = 20
@@ -64,22 +62,9 @@ def _fetch(url: str, accept: str = "application/json") -> tuple[int, bytes, "ema
 
 @pytest.fixture(scope="module", params=["granian", "waitress"])
 def server(request, tmp_path_factory):
-    port = free_port()
-    env = dict(os.environ, POLICYKG_SPARQL_WORKERS="2", POLICYKG_SPARQL_MAX_BYTES=str(2_000_000))
-    # to a file, not a pipe: an unread pipe fills with waitress's queue warnings and stalls the server
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--server", request.param, "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_until_answering(proc, base + "/", 120)
-        except RuntimeError as e:
-            raise AssertionError(f"the server did not come up: {e}\n{log.read_text(errors='replace')[-3000:]}") from None
+    env = {"POLICYKG_SPARQL_WORKERS": "2", "POLICYKG_SPARQL_MAX_BYTES": str(2_000_000)}
+    with policykg_serve(tmp_path_factory.mktemp("serve"), "--server", request.param, env=env) as (base, proc):
         yield base, proc.pid, request.param
-    finally:
-        stop_server(proc, 20)
 
 
 def test_32_clients_for_20_seconds_get_right_answers_and_memory_stays_bounded(server):

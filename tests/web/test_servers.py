@@ -1,37 +1,23 @@
 """`policykg serve` under granian (the default server): the same app, answers and limits as
 under waitress and the in-process test client."""
-import os
 import socket
-import subprocess
-import sys
 import urllib.request
 
 import pytest
 
 from policykg.web import SECURITY_HEADERS
 
-from ..loopback import free_port, stop, wait_until_answering
+from ..loopback import policykg_serve
 
 SAVED = "/queries/measures-by-department.csv?department=%E5%B8%82%E8%B4%A2%E6%94%BF%E5%B1%80"
 
 
 @pytest.fixture(scope="module")
 def granian_site(tmp_path_factory):
-    port, folder = free_port(), tmp_path_factory.mktemp("granian")
-    env = dict(os.environ, POLICYKG_CORPUS=str(folder / "corpus"), POLICYKG_SPARQL_WORKERS="1")
-    log = folder / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--server", "granian",
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_until_answering(proc, base + "/sparql?query=ASK%7B%7D", 120)
-        except RuntimeError as e:
-            raise AssertionError(f"{e}\n{log.read_text(errors='replace')[-3000:]}") from None
+    folder = tmp_path_factory.mktemp("granian")
+    env = {"POLICYKG_CORPUS": str(folder / "corpus"), "POLICYKG_SPARQL_WORKERS": "1"}
+    with policykg_serve(folder, "--server", "granian", env=env, probe="/sparql?query=ASK%7B%7D") as (base, proc):
         yield base
-    finally:
-        stop(proc, 20)
     assert proc.returncode is not None
 
 
