@@ -336,7 +336,7 @@ corpus_option = click.option("--corpus", "folder", type=click.Path(file_okay=Fal
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--id", "id_", metavar="ID", help="The notice's id (default: from its document number, or the file name).")
 @click.option("--jurisdiction", metavar="CODE", help="GB/T 2260 code of the issuer's jurisdiction, e.g. 620700.")
 @click.option("--title", help="The notice's title, where its text has none.")
@@ -349,9 +349,13 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
            replace: bool, registries: tuple[Path, ...], folder: Path | None) -> None:
     """Add notices to the corpus: copy, extract, validate, store as a named graph.
 
-    Each file is added whole or not at all; a failure leaves the corpus as it was.
+    Each file is added whole or not at all; a failure leaves the corpus as it was. A folder
+    stands for the .txt files in it, by name.
     """
     from .corpus import Corpus, CorpusError
+    files = tuple(f for path in files for f in (sorted(path.glob("*.txt")) if path.is_dir() else [path]))
+    if not files:
+        fail("no .txt files in the folders given")
     if id_ is not None and len(files) > 1:
         fail("--id names one notice; give one file with it")
     corpus = Corpus(folder)
@@ -362,13 +366,14 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
             fail(str(e))
         click.echo(f"{path}: registry {'added' if added else 'unchanged (the same bytes are already there)'}")
     failed = 0
-    with click.progressbar(files, label="ingesting", file=sys.stderr,
-                           show_pos=True) if len(files) > 2 else contextlib.nullcontext(files) as bar:
-        for path in bar:
-            try:
-                done = corpus.ingest(path, id=id_, jurisdiction=jurisdiction, title=title, replace=replace)
-            except (CorpusError, ExtractError, RegistryError, InputError, BuildError) as e:
-                click.echo(f"\npolicykg: {e}", err=True)
+    # one process for all the files: registries, law texts and shapes are loaded once, and
+    # notices are validated in batches (Corpus.ingest_many)
+    done_all = corpus.ingest_many(files, id=id_, jurisdiction=jurisdiction, title=title, replace=replace)
+    with click.progressbar(done_all, length=len(files), label="ingesting", file=sys.stderr,
+                           show_pos=True) if len(files) > 2 else contextlib.nullcontext(done_all) as bar:
+        for path, done in bar:
+            if isinstance(done, Exception):
+                click.echo(f"\npolicykg: {done}", err=True)
                 failed += 1
                 continue
             entry = done.entry

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -101,6 +102,18 @@ def parse_law(path: Path) -> LawText:
             line = text.count("\n", 0, a.span.start) + 1
             raise LawTextError(f"{path}:{line}: article {a.numeral} out of sequence (expected {expected})")
     return LawText(path, text, first[2:].strip(), chapters, articles)
+
+
+def parsed_law(path: Path) -> LawText:
+    """parse_law, once per process for each state of the file: a bulk ingest reads the
+    same nine law texts for every notice."""
+    st = Path(path).stat()
+    return _parsed(Path(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: Path, mtime_ns: int, size: int) -> LawText:
+    return parse_law(path)
 
 
 def law_files(registry_graph: Graph) -> dict[URIRef, Path]:

@@ -100,11 +100,13 @@ def display_path(path: Path) -> str:
 
 
 def extract(source: Path | None = None, registry: Registry | None = None, *,
-            title: str | None = None, jurisdiction: str | None = None) -> BuildResult:
+            title: str | None = None, jurisdiction: str | None = None, law_structure: bool = True) -> BuildResult:
     """Parse a notice and turn it into RDF, without validating or writing.
 
     `title` supplies the notice's title where its text has none; `jurisdiction`
-    (a GB/T 2260 code) says whose bodies its short names are.
+    (a GB/T 2260 code) says whose bodies its short names are. `law_structure=False`
+    leaves `laws` empty: an ingest stores only the measures' basis (the law texts'
+    own graph is shipped once, data/laws.ttl), and building it took half of each ingest.
     """
     source = Path(source) if source is not None else resources.default_source()
     registry = registry or load_registry()
@@ -113,17 +115,24 @@ def extract(source: Path | None = None, registry: Registry | None = None, *,
     doc = parse(text, shown, registry.instrument_matcher(), registry.group_matcher(),
                 registry.platform_matcher(), title=title)
     graph, warnings = to_graph(doc, registry, text, shown, jurisdiction=jurisdiction)
-    laws, basis = legal_graphs(doc, graph, registry, text)
+    laws, basis = legal_graphs(doc, graph, registry, text, structure=law_structure)
     return BuildResult(doc, graph, to_turtle(graph), laws=laws, basis=basis, warnings=doc.warnings + warnings)
 
 
-def legal_graphs(doc: Document, graph: Graph, registry: Registry, text: str) -> tuple[Graph, Graph]:
-    """The law texts as ELI subdivisions, version changes, and the measures' article-level basis."""
+def legal_graphs(doc: Document, graph: Graph, registry: Registry, text: str, *,
+                 structure: bool = True) -> tuple[Graph, Graph]:
+    """The law texts as ELI subdivisions, version changes, and the measures' article-level basis
+    (with structure=False, an empty graph in place of the first two)."""
     from .iris import PKG
-    from .laws import law_files, law_graph, parse_law
+    from .laws import law_files, law_graph, parsed_law
     from .legal_basis import basis_graph, changes_graph, find_basis, measure_texts
     from rdflib.namespace import RDF
-    laws = {law: parse_law(path) for law, path in law_files(registry.graph).items()}
+    laws = {law: parsed_law(path) for law, path in law_files(registry.graph).items()}
+    doc_iri = next(graph.subjects(RDF.type, PKG.PolicyDocument))
+    links = find_basis(measure_texts(doc), laws, registry.graph, doc.header.date)
+    basis = basis_graph(doc_iri, doc.measures, links, text, laws)
+    if not structure:
+        return Graph(), basis
     structure = Graph()
     for law, parsed in laws.items():
         structure += law_graph(law, parsed)
@@ -136,9 +145,7 @@ def legal_graphs(doc: Document, graph: Graph, registry: Registry, text: str) -> 
         vs.sort()
         for (_, old), (_, new) in zip(vs, vs[1:]):
             structure += changes_graph(work, old, new, laws[old], laws[new])
-    doc_iri = next(graph.subjects(RDF.type, PKG.PolicyDocument))
-    links = find_basis(measure_texts(doc), laws, registry.graph, doc.header.date)
-    return structure, basis_graph(doc_iri, doc.measures, links, text, laws)
+    return structure, basis
 
 
 def output_paths(out: Path) -> list[Path]:

@@ -150,3 +150,17 @@ def test_after_an_ingest_and_a_removal_the_next_request_sees_the_new_store(tmp_p
                                                    "date": None, "measures": 0, "bodies": 0}), encoding="utf-8")
     again = client.get("/queries/documents.csv")
     assert again.status_code == 200 and again.get_data(as_text=True) == listed
+
+
+def test_a_server_opening_a_corpus_leaves_a_running_ingests_pending_folder_alone(tmp_path):
+    """Regression: the server is a reader; a `.new-…` folder may be an ingest running in
+    another process, and only the writer (Corpus() in ingest/remove) puts it right."""
+    folder = tmp_path / "corpus"
+    pending = folder / ".new-notice-a"
+    pending.mkdir(parents=True)
+    (pending / "graph.ttl").write_text("", encoding="utf-8")
+    app = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "CORPUS": str(folder)})
+    assert app.test_client().get("/").status_code == 200
+    assert pending.is_dir()
+    Corpus(folder)
+    assert not pending.exists()

@@ -198,13 +198,10 @@ def _embedded(app: Flask):
         return None
     from ..corpus import Corpus
     from .freshness import CorpusFollower, files_state
-    corpus = Corpus(app.config["CORPUS"])
+    corpus = Corpus(app.config["CORPUS"], recover=False)
 
     def current():
-        # read only: Corpus() would also put right a half-done ingest, which may be one
-        # running now in another process
-        reader = Corpus.__new__(Corpus)
-        reader.folder = corpus.folder
+        reader = Corpus(corpus.folder, recover=False)
         files = default_files(reader)
         return reader, files, reader.named_graphs()
 

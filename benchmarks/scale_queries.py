@@ -1,0 +1,161 @@
+"""Every saved query on a corpus's on-disk store, as `policykg serve` opens it: p50/p95 per query,
+quads in the store, store size, the time `policykg serve` takes from start to its first answer,
+and memory (RSS) of this process and of the server. The load average is printed beside each
+figure (the machine is shared).
+
+    nice .venv/bin/python benchmarks/scale_queries.py CORPUS_DIR [--repeat 5] [--budget 20] [--serve]
+
+The corpus is one benchmarks/scale_ingest.py made. Parameters are the saved queries' examples; a
+measure is named by its IRI in the shipped notice, which every corpus holds. A query is repeated
+`--repeat` times after a warm-up run, or fewer (at least two) when its runs pass `--budget` seconds;
+a warm-up over 1 s counts as a run (the count is printed).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from queries import params_for  # noqa: E402
+
+from policykg.corpus import Corpus  # noqa: E402
+from policykg.queries import load_queries, run_saved_query  # noqa: E402
+from policykg.store import default_files, open_store  # noqa: E402
+
+
+# In a corpus of many cities a short name such as 市财政局 names several bodies (the store refuses
+# it, asking for the full name): the examples' bodies are named by their IRIs, Zhangye's.
+BODIES = {"市财政局": "https://w3id.org/policykg/id/body/zhangye-finance",
+          "市工信局": "https://w3id.org/policykg/id/body/zhangye-miit"}
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident set size now, from /proc (MB)."""
+    status = Path(f"/proc/{pid or 'self'}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+
+
+def pct(runs: list[float], p: float) -> float:
+    s = sorted(runs)
+    return s[min(len(s) - 1, max(0, round(p * len(s) + 0.5) - 1))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_start(corpus: Path) -> tuple[float, float]:
+    """Seconds from starting `policykg serve` to its first answer (measure-text as CSV), and its RSS."""
+    port = free_port()
+    env = dict(os.environ, POLICYKG_CORPUS=str(corpus))
+    exe = Path(sys.executable).with_name("policykg")
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    query = load_queries()["measure-text"]
+    url = (f"http://127.0.0.1:{port}/queries/measure-text.csv?"
+           + urllib.parse.urlencode(params_for(query)))
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url) as r:
+                    r.read()
+                break
+            except urllib.error.HTTPError:
+                raise
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("policykg serve exited") from None
+                time.sleep(0.05)
+        took = time.perf_counter() - started
+        return took, rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def embedded(corpus: Corpus, n: int):
+    started = time.perf_counter()
+    store = open_store(corpus=corpus)
+    opened = time.perf_counter() - started
+    quads = len(store.store)
+    path = corpus.store_path(default_files(corpus), corpus.named_graphs())
+    size = (subprocess.run(["du", "-sh", str(path)], capture_output=True, text=True).stdout.split()[0] + " on disk"
+            if path is not None else "in memory (a small corpus is not kept on disk)")
+    print(f"{n} notices (the shipped one included): {quads:,} quads; store {size}; "
+          f"opened in {opened:.2f} s; {load()}", flush=True)
+    return store
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--budget", type=float, default=20.0)
+    ap.add_argument("--serve", action="store_true", help="also time `policykg serve` to its first answer "
+                                                         "(on the embedded store)")
+    ap.add_argument("--only", help="comma-separated query names")
+    ap.add_argument("--endpoint", help="run the queries on this SPARQL endpoint (a server the corpus was "
+                                       "published to) instead of the corpus's embedded store")
+    args = ap.parse_args()
+    corpus = Corpus(args.corpus)
+    n = len(corpus.entries())
+    if args.endpoint:
+        store = open_store(endpoint=args.endpoint)
+        print(f"{n} notices (the shipped one included), published to {args.endpoint}; {load()}", flush=True)
+    else:
+        store = embedded(corpus, n)
+    if args.serve:
+        took, server_rss = serve_start(args.corpus)
+        print(f"policykg serve: first answer after {took:.2f} s; server RSS {server_rss:.0f} MB; {load()}", flush=True)
+    print(f"{'query':<28} {'p50 ms':>10} {'p95 ms':>10} {'runs':>5} {'rows':>7}  load", flush=True)
+    worst = []
+    only = set(args.only.split(",")) if args.only else None
+    for name, q in sorted(load_queries().items()):
+        if only and name not in only:
+            continue
+        params = {k: BODIES.get(v, v) for k, v in params_for(q).items()}
+        runs, rows = [], 0
+        spent = 0.0
+        t = time.perf_counter()
+        try:
+            run_saved_query(store, q, params)               # warm-up, kept as a run when it is slow
+        except Exception as e:                              # e.g. a short name several cities' bodies share
+            print(f"{name:<28} not run: {str(e).splitlines()[0][:90]}", flush=True)
+            continue
+        first = time.perf_counter() - t
+        if first > 1.0:
+            runs.append(first)
+            spent += first
+        while len(runs) < args.repeat and (spent < args.budget or len(runs) < 2):
+            t = time.perf_counter()
+            result = run_saved_query(store, q, params)
+            rows = len(result.rows) if hasattr(result, "rows") else len(list(result))
+            runs.append(time.perf_counter() - t)
+            spent += runs[-1]
+        p50, p95 = statistics.median(runs) * 1000, pct(runs, 0.95) * 1000
+        worst.append((p50, name))
+        print(f"{name:<28} {p50:>10.1f} {p95:>10.1f} {len(runs):>5} {rows:>7}  {load()}", flush=True)
+    over = [name for p50, name in sorted(worst, reverse=True) if p50 > 200]
+    print(f"queries with p50 over 200 ms: {len(over)} of {len(worst)}: {', '.join(over)}")
+    print(f"this process: RSS {rss_mb():.0f} MB now, peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
