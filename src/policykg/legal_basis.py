@@ -253,18 +253,11 @@ def without_roles(text: str) -> str:
 
 
 @dataclass
-class Basis:
-    measure: int
-    law: str
-    article: int
-    paragraph: int
-    kind: str                       # "restates" or "restsOn"
-    score: float
+class Basis(Link):
+    """A link find_basis keeps, with the level and the reason a reader is shown."""
     level: str                      # "high", "medium", "low"
     reason_zh: str
     reason_en: str
-    measure_runs: list[tuple[int, int]]
-    article_runs: list[tuple[int, int]]
 
 
 def article_role(article, chapter_title: str | None) -> str | None:
@@ -444,8 +437,8 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
                 continue                       # nothing to show a reader: no link
             reason_zh, reason_en = _reason(kind, level, common, r, m, chapter)
             out.append(Basis(m.number, law, a.number, r.paragraph if r and kind == "restates" else para, kind,
-                             round(score, 3), level, reason_zh, reason_en,
-                             sorted(set(m_runs)), sorted(set(a_runs))))
+                             round(score, 3), sorted(set(m_runs)), sorted(set(a_runs)),
+                             level=level, reason_zh=reason_zh, reason_en=reason_en))
     return sorted(out, key=lambda b: (b.measure, -b.score, b.law, b.article))
 
 
