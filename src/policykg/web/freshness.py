@@ -86,8 +86,9 @@ def _racy(stamp: tuple) -> bool:
 
 
 def _in_progress(folder: Path) -> bool:
+    from ..corpus import _ASIDE, _PENDING         # the names an ingest gives its folders on the way
     try:
-        return any(e.name.startswith((".new-", ".old-")) for e in os.scandir(folder))
+        return any(e.name.startswith((_PENDING, _ASIDE)) for e in os.scandir(folder))
     except OSError:
         return False
 
