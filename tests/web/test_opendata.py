@@ -164,3 +164,19 @@ def test_the_home_page_leads_to_the_downloads_and_the_descriptions(client):
     assert dict(links)["/download/"] == "全部格式及校验和"
     for href, _ in links:
         assert client.get(href).status_code == 200, href
+
+
+
+def test_catalogue_as_the_first_request_does_not_deadlock(tmp_path):
+    """Regression: the first request of a fresh app for the DCAT catalogue built the dumps
+    inside the catalogue's build under the same plain lock, and hung for ever."""
+    from policykg.web import create_app
+    app = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "CORPUS": str(tmp_path / "corpus")})
+    answers = []
+    import threading
+    t = threading.Thread(target=lambda: answers.append(
+        app.test_client().get("/catalog", headers={"Accept": "text/turtle"})), daemon=True)
+    t.start()
+    t.join(120)
+    assert answers, "GET /catalog did not answer within 120 s"
+    assert answers[0].status_code == 200 and b"dcat:Catalog" in answers[0].data

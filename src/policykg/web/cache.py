@@ -177,3 +177,22 @@ def _matches(header: str, etag: str) -> bool:
         return True
     bare = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == bare for tag in header.split(","))
+
+
+# One lock for what per_version builds; re-entrant because one build may ask for another
+# (the DCAT catalogue lists the dumps): a plain lock deadlocked the first /catalog request.
+_build_lock = threading.RLock()
+
+
+def per_version(key: tuple, build):
+    """What is built once per version of the served data (dumps, catalogue, context):
+    kept in the store's own extension dict, which a new store replaces whole."""
+    from flask import current_app
+    ext = current_app.extensions["policykg"]
+    cache = ext.setdefault("per_version", {})
+    full = (ext["etag"], key)
+    if full not in cache:
+        with _build_lock:               # one build even when several clients ask at once
+            if full not in cache:
+                cache[full] = build()
+    return cache[full]

@@ -3,7 +3,6 @@ JSON-LD, RDF/XML, N-Triples; `Vary: Accept`) or by an explicit suffix
 (.ttl .jsonld .rdf .nt), with an ETag derived from the data."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -12,6 +11,7 @@ from rdflib import Graph
 
 from ..iris import PREFIXES
 from ..results import Term
+from .cache import per_version
 from .pages import render_entity, store
 from .sparql import GRAPH_TYPES, graph_of
 
@@ -73,7 +73,6 @@ def resource(path: str):
 
 
 DUMPS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-_dump_lock = threading.Lock()
 
 
 def build_dump(files: list[Path], media: str) -> bytes:
@@ -86,14 +85,7 @@ def build_dump(files: list[Path], media: str) -> bytes:
 
 def cached_dump(fmt: str) -> bytes:
     ext = current_app.extensions["policykg"]
-    cache = ext.setdefault("dumps", {})
-    key = (ext["etag"], fmt)
-    if key not in cache:
-        # one build even when several clients ask at once: the others wait for it
-        with _dump_lock:
-            if key not in cache:
-                cache[key] = build_dump(ext["files"], DUMPS[fmt])
-    return cache[key]
+    return per_version(("dump", fmt), lambda: build_dump(ext["files"], DUMPS[fmt]))
 
 
 @bp.route("/dump.<fmt>")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -26,6 +25,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .. import dataset, jsonld, resources
 from ..iris import PKG
+from .cache import per_version
 from .i18n import lang
 
 bp = Blueprint("opendata", __name__)
@@ -34,19 +34,8 @@ RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "applica
              "application/n-triples": "nt"}
 SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".rdf": "application/rdf+xml",
             ".nt": "application/n-triples"}
-_lock = threading.Lock()
-
-
 def _cached(key: str, build):
-    """Built once per data version (the data never changes under a running app)."""
-    ext = current_app.extensions["policykg"]
-    cache = ext.setdefault("opendata", {})
-    full = (ext["etag"], key)
-    if full not in cache:
-        with _lock:
-            if full not in cache:
-                cache[full] = build()
-    return cache[full]
+    return per_version(("opendata", key), build)
 
 
 def _store():
