@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := web/static/vendor
 
-.PHONY: run test build check assets java browser stores virtuoso fuseki clean mutation wrk
+.PHONY: run test build check assets java browser stores virtuoso fuseki jena clean mutation wrk
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,39 @@ $(FUSEKI_LIB)/.copied: stores/fuseki/pom.xml
 		echo "policykg: could not fetch Apache Jena Fuseki; its tests will be skipped (see .cache/fuseki/error.txt)"; \
 	fi
 
-stores: virtuoso fuseki
+# Apache Jena's engine (ARQ, TDB2) from Debian's libapache-jena-java, behind our own minimal
+# SPARQL-protocol endpoint (stores/jena/JenaEndpoint.java), compiled into .cache/jena: the
+# query engine Fuseki answers with, testable where Fuseki itself (Maven Central only) is not.
+# Debian's jena-core 4.5.0-2 moved its copy of Xerces to the package `xerces` but left the
+# message files at org/apache/jena/ext/xerces/..., so Jena fails at start ("internal error"
+# in XSSimpleTypeDecl): the files are copied, from that same jar, to where its classes look.
+JENA := .cache/jena
+JENA_JARS := jena-arq jena-base jena-core jena-dboe-base jena-dboe-index jena-dboe-storage jena-dboe-trans-data \
+	jena-dboe-transaction jena-iri jena-tdb2 commons-cli commons-codec commons-compress commons-csv commons-io \
+	commons-lang3 dexx.collection gson guava httpclient httpcore jackson-core jackson-databind jackson-annotations \
+	jsonld-java jakarta.json-api protobuf slf4j-api slf4j-nop thrift titanium-json-ld
+JENA_CP := $(subst $(eval) ,:,$(foreach j,$(JENA_JARS),/usr/share/java/$(j).jar))
+jena: $(JENA)/classpath
+$(JENA)/classpath: stores/jena/JenaEndpoint.java
+	@mkdir -p $(JENA)
+	@test -f /usr/share/java/jena-arq.jar || { \
+		echo "policykg: installing Apache Jena's libraries for the Jena tests (libapache-jena-java)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libapache-jena-java default-jdk-headless > $(JENA)/apt.log 2>&1 \
+		|| echo "policykg: could not install libapache-jena-java (see $(JENA)/apt.log)"; }
+	@rm -rf $(JENA)/classes $(JENA)/messages && mkdir -p $(JENA)/classes $(JENA)/messages/xerces/impl/xpath
+	@if cd $(JENA)/messages && jar xf /usr/share/java/jena-core.jar org/apache/jena/ext/xerces/impl/msg \
+			org/apache/jena/ext/xerces/impl/xpath/regex \
+		&& mv org/apache/jena/ext/xerces/impl/msg xerces/impl/ \
+		&& mv org/apache/jena/ext/xerces/impl/xpath/regex xerces/impl/xpath/ && rm -rf org && cd $(CURDIR) \
+		&& javac -nowarn -cp "$(JENA_CP)" -d $(JENA)/classes stores/jena/JenaEndpoint.java > $(JENA)/javac.log 2>&1; then \
+		echo "$(JENA_CP):$(CURDIR)/$(JENA)/classes:$(CURDIR)/$(JENA)/messages" > $@; rm -f $(JENA)/error.txt; \
+	else \
+		cd $(CURDIR); { tail -3 $(JENA)/apt.log $(JENA)/javac.log 2>/dev/null; } > $(JENA)/error.txt; \
+		echo "policykg: could not build the Jena endpoint; its tests will be skipped (see $(JENA)/error.txt)"; \
+	fi
+
+stores: virtuoso fuseki jena
 
 # The HTTP benchmark's load tool (benchmarks/http_load.py), from Debian.
 wrk:

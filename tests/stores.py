@@ -1,7 +1,8 @@
 """Triplestores for the remote-store tests, each started here on 127.0.0.1 in a folder of
 its own and stopped when its `with` block ends: the Oxigraph server (PyPI `oxigraph`),
-Apache Jena Fuseki (`make fuseki`: jena-fuseki-main and its libraries in .cache/fuseki/lib)
-and Virtuoso Open Source (`make virtuoso`: Debian's virtuoso-t, with stores/virtuoso/virtuoso.ini).
+Apache Jena Fuseki (`make fuseki`: jena-fuseki-main and its libraries in .cache/fuseki/lib),
+Jena's ARQ engine behind an endpoint of our own (`make jena`: Debian's libapache-jena-java, for
+where Fuseki cannot be fetched) and Virtuoso Open Source (`make virtuoso`: Debian's virtuoso-t, with stores/virtuoso/virtuoso.ini).
 
 Each yields a `Backend`: its query URL, and the environment `policykg publish` needs
 (credentials, for Virtuoso's authenticated Graph Store). A server that cannot start
@@ -21,6 +22,7 @@ from .oxigraph_server import oxigraph_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 FUSEKI_LIB = ROOT / ".cache" / "fuseki" / "lib"
+JENA = ROOT / ".cache" / "jena"
 
 
 class Unavailable(RuntimeError):
@@ -82,6 +84,24 @@ def fuseki(tmp: Path):
 
 
 @contextlib.contextmanager
+def jena(tmp: Path):
+    """Jena's ARQ engine over TDB2 with a union default graph, as Fuseki's dataset is set up
+    (stores/fuseki/config.ttl), behind our own endpoint at Fuseki's paths (/policykg/sparql,
+    /policykg/data): the engine and its dialect are Jena's, the HTTP layer is not Fuseki's."""
+    java = shutil.which("java")
+    classpath = JENA / "classpath"
+    if java is None or not classpath.exists():
+        why = JENA / "error.txt"
+        detail = why.read_text(errors="replace").strip()[-400:] if why.exists() else "run `make jena`"
+        raise Unavailable(f"the Jena endpoint is not built in {JENA} ({'no java; ' if java is None else ''}{detail})")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/policykg/sparql"
+    with _running([java, "-Xmx512m", "-cp", classpath.read_text().strip(), "JenaEndpoint", str(port),
+                   str(tmp / "tdb2")], url, tmp / "jena.log", tmp, 60):
+        yield Backend("jena", url)
+
+
+@contextlib.contextmanager
 def virtuoso(tmp: Path):
     binary = shutil.which("virtuoso-t")
     if binary is None:
@@ -97,7 +117,7 @@ def virtuoso(tmp: Path):
         yield Backend("virtuoso", url, {"POLICYKG_ENDPOINT_USER": "dba", "POLICYKG_ENDPOINT_PASSWORD": "dba"})
 
 
-SERVERS = {"oxigraph": oxigraph, "fuseki": fuseki, "virtuoso": virtuoso}
+SERVERS = {"oxigraph": oxigraph, "fuseki": fuseki, "jena": jena, "virtuoso": virtuoso}
 
 
 def publish_env(backend: Backend, corpus: Path) -> dict[str, str]:
