@@ -87,3 +87,51 @@ def test_the_tag_is_kept_only_when_every_value_shares_it(store, values, expected
     q = tagged_group_concat(f"SELECT (GROUP_CONCAT(?v) AS ?x) WHERE {{ VALUES ?v {{ {values} }} }}")
     (x,) = store.select(q).rows[0]
     assert (x.value, x.lang) == expected
+
+
+@pytest.mark.parametrize("query, sent", [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }\nLIMIT 11"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 5", "SELECT * WHERE { ?s ?p ?o } LIMIT 5"),          # lower: kept
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 11", "SELECT * WHERE { ?s ?p ?o } LIMIT 11"),
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s limit 5000 OFFSET 3",
+     "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s limit 11 OFFSET 3"),
+    # a subquery's LIMIT is its own; a trailing VALUES block comes after the modifiers
+    ("SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 9999 } } ORDER BY (?s) VALUES ?s { <urn:a> }",
+     "SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 9999 } } ORDER BY (?s) LIMIT 11\nVALUES ?s { <urn:a> }"),
+    ('SELECT * WHERE { ?s ?p "LIMIT 9" } # LIMIT 3', 'SELECT * WHERE { ?s ?p "LIMIT 9" } # LIMIT 3\nLIMIT 11'),
+    ("SELECT (1 AS ?x) {", "SELECT (1 AS ?x) {"),                        # malformed: the server says so
+    ("SELECT ?x WHERE { VALUES ?x { 1 } }", "SELECT ?x WHERE { VALUES ?x { 1 } }\nLIMIT 11"),
+])
+def test_a_forwarded_select_asks_the_server_for_one_row_past_the_limit(query, sent):
+    from policykg.remote import limited
+    assert limited(query, 10) == sent
+
+
+def test_the_pushed_limit_keeps_the_answer_the_limit_gives(store):
+    """Each saved query, limited to 3 rows: the first three rows of an ordered answer, as before."""
+    from policykg.remote import limited
+    checked = 0
+    for name, q in load_queries().items():
+        if "ORDER BY" not in q.sparql or q.parameters:
+            continue
+        whole = store.run(q.sparql, limit=3)
+        assert store.run(limited(q.sparql, 3), limit=3) == whole, name
+        checked += bool(whole.truncated)
+    assert checked >= 10
+
+
+def test_a_remote_store_sends_a_select_with_the_limit_and_a_construct_without():
+    from urllib.parse import parse_qs
+    from policykg.store import RemoteStore
+    from tests.loopback import http_server
+    rows = '{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
+    seen = []
+    with http_server(rows, requests=seen) as url:
+        RemoteStore(url, dialect=DIALECTS["oxigraph"]).run("SELECT ?s WHERE { ?s ?p ?o }", limit=1000)
+        RemoteStore(url, dialect=DIALECTS["oxigraph"]).run("SELECT ?s WHERE { ?s ?p ?o }")
+    with http_server("<urn:a> <urn:b> <urn:c> .", "text/turtle", requests=seen) as url:
+        RemoteStore(url, dialect=DIALECTS["oxigraph"]).run("CONSTRUCT WHERE { ?s ?p ?o }", limit=1000)
+    sent = [parse_qs(body.decode())["query"][0] for _, _, _, body in seen]
+    assert sent[0].endswith("SELECT ?s WHERE { ?s ?p ?o }\nLIMIT 1001")
+    assert sent[1].endswith("SELECT ?s WHERE { ?s ?p ?o }")
+    assert sent[2].endswith("CONSTRUCT WHERE { ?s ?p ?o }")

@@ -18,6 +18,7 @@ digest authentication, whichever the server asks for.
 from __future__ import annotations
 
 import os
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -101,6 +102,43 @@ def tagged_group_concat(query: str) -> str:
         query = query[:start] + text + query[end:]
     return query
 
+
+def limited(query: str, limit: int) -> str:
+    """A SELECT whose outermost LIMIT is at most `limit` + 1 (one past, to tell truncation):
+    the server stops there, where it would otherwise compute, and send, an answer policykg
+    cuts at `limit` rows anyway. A LIMIT already lower is kept; a query whose WHERE group
+    cannot be found is sent as it is (the server reports what is wrong with it). Only for
+    SELECT: a CONSTRUCT's LIMIT counts solutions, not the triples the limit counts."""
+    from .store import QueryError, _tokens, where_brace
+    try:
+        opening = where_brace(query)
+    except QueryError:
+        return query
+    tokens = list(_tokens(query))
+    depth, start = 0, None
+    for n, (kind, text, at) in enumerate(tokens):
+        if at < opening or kind != "brace":
+            continue
+        depth += 1 if text == "{" else -1
+        if depth == 0:
+            start = n + 1
+            break
+    if start is None:
+        return query
+    cap, depth, values_at = limit + 1, 0, None
+    for n, (kind, text, at) in enumerate(tokens[start:], start):
+        if kind in ("brace", "other") and text in "{}()":
+            depth += 1 if text in "{(" else -1
+        elif depth == 0 and kind == "word" and text.upper() == "LIMIT":
+            m = re.compile(r"\s*(\d+)").match(query, at + len(text))
+            if m is None or int(m[1]) <= cap:
+                return query
+            return query[:m.start(1)] + str(cap) + query[m.end(1):]
+        elif depth == 0 and kind == "word" and text.upper() == "VALUES" and values_at is None:
+            values_at = at
+    if values_at is None:
+        return f"{query.rstrip()}\nLIMIT {cap}"
+    return f"{query[:values_at]}LIMIT {cap}\n{query[values_at:]}"
 
 def _plain_string(expr: str) -> bool:
     """Whether `expr` is one STR(…) call, which never has a language tag: left as it is

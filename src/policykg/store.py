@@ -537,6 +537,9 @@ class RemoteStore(Store):
         if deadline is not None:
             timeout = max(1, min(timeout, int(deadline - time.monotonic() + 0.999)))
         sw.setTimeout(timeout)
+        if form == "SELECT" and limit is not None:
+            from .remote import limited
+            query = limited(query, limit)
         query, standard = self.dialect.rewrite(query)
         sw.setQuery(query)
         for graph in self.default_graphs:
