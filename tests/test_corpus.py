@@ -190,6 +190,33 @@ def test_a_larger_corpus_is_kept_as_an_on_disk_store_built_once(filled, tmp_path
     assert again != path and not path.exists()
 
 
+def test_a_server_over_an_on_disk_store_answers_from_the_store_of_the_current_files(filled, tmp_path, monkeypatch):
+    """A server names its store by one stat of each file (no read): after a removal its next
+    answer comes from a new store, and a server started after a graph was edited in place opens
+    a store of the edited graph, not the one built before."""
+    from policykg import corpus as corpus_module
+    from policykg.web import create_app
+    monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 1)
+    folder = copy_of(filled, tmp_path)
+
+    def documents(client):
+        r = client.get("/queries/documents.csv")
+        return r.get_data(as_text=True), r.headers["ETag"]
+    client = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "CORPUS": str(folder)}).test_client()
+    listed, etag = documents(client)
+    built = sorted(p.name for p in (folder / ".store").iterdir())
+    assert "湖南省2024年优化营商环境工作要点" in listed and len(built) == 1
+    Corpus(folder).remove("hunan-2024-work-points")
+    listed, removed = documents(client)
+    assert "湖南省2024年优化营商环境工作要点" not in listed and removed != etag
+    assert sorted(p.name for p in (folder / ".store").iterdir()) != built
+    title = "上海市促进道路运输业高质量发展行动方案"
+    graph = folder / "shanghai-2024-road-transport" / "graph.ttl"
+    graph.write_text(graph.read_text(encoding="utf-8").replace(title, title + "（修订）"), encoding="utf-8")
+    listed, edited = documents(create_app({"TESTING": True, "SPARQL_ISOLATE": False, "CORPUS": str(folder)}).test_client())
+    assert title + "（修订）" in listed and edited not in (etag, removed)
+
+
 SHANGHAI_BODIES = Path(__file__).parent / "fixtures" / "registry" / "shanghai-bodies.ttl"
 
 

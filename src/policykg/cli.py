@@ -301,10 +301,10 @@ def sparql(text: str | None, file, fmt: str, endpoint: str | None) -> None:
 def _ad_hoc_store():
     """The embedded store in a worker that cannot open a socket: a query is anyone's text."""
     from .isolated import IsolatedStore
-    from .store import default_files
+    from .store import corpus_files
     from .corpus import Corpus
     corpus = Corpus()
-    files, graphs = default_files(corpus), corpus.named_graphs()
+    files, graphs = corpus_files(corpus)
     try:
         return IsolatedStore(files, workers=1, graphs=graphs, path=corpus.store_path(files, graphs))
     except RuntimeError as e:
@@ -387,8 +387,8 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
 
 def _refresh_store(corpus) -> None:
     """Bring a large corpus's on-disk store up to date now, so that no server start pays for it."""
-    from .store import default_files
-    path = corpus.store_path(default_files(corpus), corpus.named_graphs())
+    from .store import corpus_files
+    path = corpus.store_path(*corpus_files(corpus))
     if path is not None:
         click.echo(f"store: {path}")
 
@@ -494,37 +494,27 @@ def check_port(host: str, port: int) -> None:
 
 
 def _serve(host: str, port: int, endpoint: str | None = None, server: str = "granian") -> None:
-    import os
-
-    from .store import QueryError
-    from .web import create_app, waitress_options
+    from .web.serving import StartError, checked_app, serve_granian
     check_port(host, port)
     if server == "granian":
         try:
-            from granian import Granian
-            from granian.constants import Interfaces
+            import granian  # noqa: F401
         except ImportError:
             fail("--server granian: granian is not installed (pip install granian), or use --server waitress")
-    try:
-        app = create_app({"SPARQL_ISOLATE": True, "ENDPOINT": endpoint})
-        if endpoint:
-            app.extensions["policykg"]["store"].run("ASK { }")    # unreachable: say so now, not per page
-    except (RuntimeError, QueryError) as e:   # a query worker or an endpoint that cannot start: say why
-        fail(str(e))
+    config = {"SPARQL_ISOLATE": True, "ENDPOINT": endpoint}
     source = f"; data from {endpoint}" if endpoint else ""
-    click.echo(f"serving on http://{host}:{port}/ with {server} (SPARQL: /sparql{source}; Ctrl-C stops)")
-    if server == "granian":
-        # granian runs the app in a worker process of its own, made there from the same
-        # settings (the environment); the app above only checked that they work
-        close = getattr(app.extensions["policykg"]["sparql_store"], "close", None)
-        if close is not None:
-            close()
-        if endpoint:
-            os.environ["POLICYKG_ENDPOINT"] = endpoint
-        Granian("policykg.web:create_app", address=host, port=port, interface=Interfaces.WSGI, factory=True,
-                workers=1, blocking_threads=4, log_access=False).serve()
-        return
+    announce = f"serving on http://{host}:{port}/ with {server} (SPARQL: /sparql{source}; Ctrl-C stops)"
+    try:
+        if server == "granian":
+            serve_granian(config, host, port, announce)     # the app is built in granian's worker, once
+            return
+        app = checked_app(config)
+    except StartError as e:     # a query worker or an endpoint that cannot start: say why
+        fail(str(e))
+    click.echo(announce)
     import waitress
+
+    from .web import waitress_options
     waitress.serve(app, host=host, port=port, threads=4, **waitress_options(app))
 
 

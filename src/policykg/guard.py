@@ -81,6 +81,12 @@ def _first_keyword(query: str) -> str:
                  if kind == "word" and text.upper() in UPDATE_KEYWORDS), "the query")
 
 
+def load_parser() -> None:
+    """Import the parser now (0.2 s on a loaded machine): a query worker does it once its store
+    is open, rather than in the time limit of its first query."""
+    from rdflib.plugins.sparql import parser, parserutils  # noqa: F401
+
+
 def _parse(query: str):
     """rdflib's parse tree, or (None, QueryError with line and column)."""
     from pyparsing import ParseBaseException

@@ -33,7 +33,7 @@ from .store import Triples, EmbeddedStore, QueryAborted, QueryBusy, QueryError, 
 
 def _child(conn, files: list[str], memory_mb: int | None, graphs: dict | None = None,
            path: str | None = None) -> None:
-    from .guard import GuardedStore
+    from .guard import GuardedStore, load_parser
     from .sandbox import forbid_network
     # first of all: nothing this process runs may reach the network
     no_wall = forbid_network()
@@ -48,6 +48,7 @@ def _child(conn, files: list[str], memory_mb: int | None, graphs: dict | None = 
         conn.send(("failed", f"the store does not fit in the worker memory limit of {memory_mb} MB"))
         return
     conn.send(("ready", no_wall))
+    load_parser()                       # while the server finishes its start, not in a query's time
     while True:
         try:
             query, bindings, limit, max_bytes = conn.recv()
@@ -87,25 +88,38 @@ def _send(conn, result) -> None:
 
 
 class _Worker:
-    """One child process and the pipe to it."""
+    """One child process and the pipe to it. The process starts here; `wait_ready` waits until it
+    has its store open, so that several start at once."""
 
     def __init__(self, context, files: list[str], memory_mb: int | None, start_timeout: float,
                  graphs: dict | None = None, path: str | None = None):
+        self.memory_mb, self.start_timeout = memory_mb, start_timeout
         self.conn, child_conn = context.Pipe()
         self.proc = context.Process(target=_child, args=(child_conn, files, memory_mb, graphs, path), daemon=True)
+        self.started = time.monotonic()
         self.proc.start()
         child_conn.close()
+        self.ready = False
+        self.wall_missing = None
+
+    def wait_ready(self) -> None:
+        """Until the worker has its store open; RuntimeError saying why (and the worker gone) if
+        it exits first or does not answer within start_timeout of its start."""
+        if self.ready:
+            return
+        left = max(0.0, self.start_timeout - (time.monotonic() - self.started))
         try:
-            status, payload = self.conn.recv() if self.conn.poll(start_timeout) else ("silent", None)
+            status, payload = self.conn.recv() if self.conn.poll(left) else ("silent", None)
         except (EOFError, OSError):
             status, payload = "died", None
-        self.wall_missing = payload if status == "ready" else None
         if status != "ready":
             self.close()
-            limit = f" (its memory limit is {memory_mb} MB)" if memory_mb else ""
-            why = payload or {"silent": f"no answer within {start_timeout} s",
+            limit = f" (its memory limit is {self.memory_mb} MB)" if self.memory_mb else ""
+            why = payload or {"silent": f"no answer within {self.start_timeout} s",
                               "died": f"it exited while loading the store{limit}"}.get(status, status)
             raise RuntimeError(f"the query worker did not start: {why}")
+        self.wall_missing = payload
+        self.ready = True
 
     def ask(self, request: tuple, timeout: float | None) -> tuple[str, object]:
         """The worker's answer; QueryTimeout if none in time, EOFError if it died."""
@@ -135,29 +149,56 @@ class _Worker:
 class IsolatedStore(Store):
     def __init__(self, files: Iterable[Path], workers: int = 2, memory_mb: int | None = None,
                  queue_wait: float | None = None, start_timeout: float = 60.0, graphs: dict | None = None,
-                 path: Path | None = None):
+                 path: Path | None = None, wait: bool = True):
         """`path`: an on-disk store the workers open read-only (see `EmbeddedStore`), instead of
-        each loading the files into memory."""
+        each loading the files into memory. The workers start at once, side by side; with
+        `wait=False` this returns while they load, and `wait_ready()` (or the first query) waits."""
         if workers < 1:
             raise ValueError("an isolated store needs at least one worker")
-        self.files = [str(f) for f in files]
-        self.graphs = {Path(k): v for k, v in (graphs or {}).items()}
+        # a worker opening an on-disk store needs neither the files nor their graphs: at 10,000
+        # notices these are 20,000 paths to pickle to each worker and back to Paths there
+        self.files = [str(f) for f in files] if path is None else []
+        self.graphs = {Path(k): v for k, v in (graphs or {}).items()} if path is None else {}
         self.path = str(path) if path is not None else None
         self.workers, self.memory_mb, self.start_timeout = workers, memory_mb, start_timeout
         self.queue_wait = queue_wait
+        self.wall_missing = None
         self._context = multiprocessing.get_context("spawn")
         # a slot holds a worker, or None while its replacement is being started
         self._slots: queue.Queue[_Worker | None] = queue.Queue()
         self._all: set[_Worker] = set()
         self._closed = False
         for _ in range(workers):
-            self._slots.put(self._spawn())
+            self._slots.put(self._start())
+        if wait:
+            self.wait_ready()
 
-    def _spawn(self) -> _Worker:
+    def _start(self) -> _Worker:
         worker = _Worker(self._context, self.files, self.memory_mb, self.start_timeout, self.graphs, self.path)
         self._all.add(worker)
+        return worker
+
+    def _ready(self, worker: _Worker) -> _Worker:
+        try:
+            worker.wait_ready()
+        except RuntimeError:
+            self._all.discard(worker)
+            raise
         self.wall_missing = worker.wall_missing
         return worker
+
+    def wait_ready(self) -> None:
+        """Until every worker has its store open; RuntimeError saying why, every worker closed,
+        if one does not start."""
+        try:
+            for worker in list(self._all):
+                self._ready(worker)
+        except RuntimeError:
+            self.close()
+            raise
+
+    def _spawn(self) -> _Worker:
+        return self._ready(self._start())
 
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker and start its replacement in the background."""
@@ -182,8 +223,7 @@ class IsolatedStore(Store):
         except queue.Empty:
             raise QueryBusy(f"all {self.workers} query workers are busy; try again shortly") from None
         try:
-            if worker is None:
-                worker = self._spawn()
+            worker = self._spawn() if worker is None else self._ready(worker)
         except RuntimeError as e:
             self._slots.put(None)
             raise QueryAborted(str(e)) from None

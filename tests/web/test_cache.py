@@ -152,6 +152,30 @@ def test_after_an_ingest_and_a_removal_the_next_request_sees_the_new_store(tmp_p
     assert again.status_code == 200 and again.get_data(as_text=True) == listed
 
 
+def test_a_notice_folder_missing_a_file_leaves_the_server_on_its_store_listing_it_once(tmp_path, monkeypatch):
+    """A folder with no basis.ttl is a state no store can be built from: the site stays up on the
+    store it has and lists the corpus again only when a folder changes, not at every request."""
+    import policykg.web as web
+    from policykg.web import freshness
+    monkeypatch.setattr(freshness, "RACY", 0)           # no second look for a change within the same second
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    client = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "CORPUS": str(folder)}).test_client()
+    listed = client.get("/queries/documents.csv").get_data(as_text=True)
+    half = folder / "half"
+    half.mkdir()
+    (half / "graph.ttl").write_text("", encoding="utf-8")
+    (half / "entry.json").write_text(json.dumps({"id": "half", "title": None, "number": None, "issuer": None,
+                                                 "date": None, "measures": 0, "bodies": 0}), encoding="utf-8")
+    listings = []
+    real = web.corpus_files
+    monkeypatch.setattr(web, "corpus_files", lambda corpus: listings.append(corpus) or real(corpus))
+    for _ in range(3):
+        r = client.get("/queries/documents.csv")
+        assert r.status_code == 200 and r.get_data(as_text=True) == listed
+    assert len(listings) == 2                           # the change seen, the build tried: once
+
+
 def test_a_server_opening_a_corpus_leaves_a_running_ingests_pending_folder_alone(tmp_path):
     """Regression: the server is a reader; a `.new-…` folder may be an ingest running in
     another process, and only the writer (Corpus() in ingest/remove) puts it right."""

@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from .. import resources
 from ..guard import GuardedStore
-from ..store import EmbeddedStore, default_files
+from ..store import EmbeddedStore, corpus_files
 
 DEFAULTS = {
     "PUBLIC_BASE": "https://w3id.org/policykg/id/",   # the IRI base of the data
@@ -194,42 +194,57 @@ def _embedded(app: Flask):
     """The embedded store; over a corpus, a follower that swaps in a new store when the
     corpus changes (freshness.py), else None."""
     if app.config["POLICYKG_FILES"]:
-        app.extensions["policykg"] = _embedded_store(app, [Path(f) for f in app.config["POLICYKG_FILES"]], {}, None)
+        files = [Path(f) for f in app.config["POLICYKG_FILES"]]
+        app.extensions["policykg"] = _embedded_store(app, files, {}, None, data_hash(files)[:32])
         return None
-    from ..corpus import Corpus
-    from .freshness import CorpusFollower, files_state
-    corpus = Corpus(app.config["CORPUS"], recover=False)
+    from ..corpus import Corpus, store_key, store_state
+    from .freshness import CorpusFollower
+    folder = Corpus(app.config["CORPUS"], recover=False).folder
 
-    def current():
-        reader = Corpus(corpus.folder, recover=False)
-        files = default_files(reader)
-        return reader, files, reader.named_graphs()
+    def current(missing_ok: bool = False):
+        reader = Corpus(folder, recover=False)
+        files, graphs = corpus_files(reader)        # one listing of the corpus, one stat per file
+        return reader, files, graphs, store_state(files, graphs, missing_ok)
 
     def build():
-        reader, files, graphs = current()
-        return _embedded_store(app, files, graphs, reader.store_path(files, graphs))   # built once per state
+        reader, files, graphs, state = current()
+        key = store_key(state)
+        # built once per state; the answers' ETag is the state's digest too: the files' paths, sizes
+        # and modification times name the data as well as their bytes would, without reading them
+        store = _embedded_store(app, files, graphs, reader.store_path(files, graphs, state), key[:32])
+        store["state"] = key
+        return store
 
-    app.extensions["policykg"] = build()
-    return CorpusFollower(app, corpus.folder, build, lambda: files_state(*current()[1:]))
+    # the follower builds the first store; a file missing from a notice's folder is a state too, of
+    # which no store can be built: the server stays on the one it has, as it does for a bad graph
+    return CorpusFollower(app, folder, build, lambda: store_key(current(missing_ok=True)[3]))
 
 
-def _embedded_store(app: Flask, files: list[Path], graphs: dict, path: Path | None) -> dict:
-    store = EmbeddedStore(files, graphs, path=path)
-    # queries from anyone are checked before they run (guard) and, isolated, run where no socket opens
-    sparql_store = GuardedStore(store)
-    if app.config["SPARQL_ISOLATE"]:
+def _embedded_store(app: Flask, files: list[Path], graphs: dict, path: Path | None, etag: str) -> dict:
+    if not app.config["SPARQL_ISOLATE"]:
+        store = EmbeddedStore(files, graphs, path=path)
+        sparql_store = GuardedStore(store)      # queries from anyone are checked before they run
+    else:
+        # ... and run where no socket opens: the workers start first and load their store while
+        # this process opens its own
         from ..isolated import IsolatedStore
         memory = int(app.config["SPARQL_WORKER_MEMORY"]) or None
+        sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]), memory_mb=memory, graphs=graphs,
+                                     path=path, queue_wait=float(app.config["SPARQL_QUEUE_WAIT"]), wait=False)
         try:
-            sparql_store = IsolatedStore(files, workers=int(app.config["SPARQL_WORKERS"]), memory_mb=memory, graphs=graphs, path=path,
-                                         queue_wait=float(app.config["SPARQL_QUEUE_WAIT"]))
+            store = EmbeddedStore(files, graphs, path=path)
+        except BaseException:
+            sparql_store.close()
+            raise
+        try:
+            sparql_store.wait_ready()
         except RuntimeError as e:
             hint = "; raise SPARQL_WORKER_MEMORY (or POLICYKG_SPARQL_WORKER_MEMORY) for this dataset" if memory else ""
             raise RuntimeError(f"{e}{hint}") from None
     return {
         "store": store,                 # pages and saved queries: queries we wrote
         "sparql_store": sparql_store,   # ad-hoc queries from anyone
-        "etag": data_hash(files)[:32],
+        "etag": etag,
         "files": files,
     }
 

@@ -22,14 +22,20 @@ RACY = 2.0      # seconds: a folder changed this recently may change again withi
 
 
 class CorpusFollower:
-    def __init__(self, app, folder: Path, build: Callable[[], dict], files_state: Callable[[], tuple]):
+    def __init__(self, app, folder: Path, build: Callable[[], dict], state: Callable[[], str]):
+        """Builds the first store into app.extensions["policykg"]. `build()` makes a store of the
+        corpus as it is now, its "state" the digest of the files it was made from
+        (`corpus.store_key`); `state()` is that digest for the corpus as it is now."""
         self.app = app
         self.watched = [folder, folder / ".registries", _data_folder()]
         self.build = build
-        self.files_state = files_state
-        self._stamp = self._stat()
-        self._state = files_state()
+        self.state = state
         self._lock = threading.Lock()
+        # the folders' stamp before the first listing: a change made while the store is opened
+        # is seen by the first request
+        self._stamp = self._stat()
+        app.extensions["policykg"] = build()
+        self._state = app.extensions["policykg"]["state"]
 
     def _stat(self) -> tuple:
         out = []
@@ -54,18 +60,19 @@ class CorpusFollower:
         try:
             if any(_in_progress(p) for p in self.watched[:1]):
                 return                   # an ingest is half-way: its state would be gone in a moment
-            state = self.files_state()
+            state = self.state()
             if state != self._state:
                 old = self.app.extensions["policykg"]
                 try:
-                    self.app.extensions["policykg"] = self.build()
+                    self.app.extensions["policykg"] = fresh = self.build()
                 except Exception:
                     # the site stays up on the store it has; the next change of the files tries again
                     self.app.logger.exception("the corpus changed but its new store could not be built; "
                                               "serving the previous one")
+                    self._state = state
                 else:
                     retire(old, self.app.config["SPARQL_TIMEOUT"])
-                self._state = state
+                    self._state = fresh["state"]
             self._stamp = stamp
         finally:
             self._lock.release()
@@ -97,13 +104,3 @@ def _data_folder() -> Path:
     from .. import resources
     return resources.default_output().parent
 
-
-def files_state(files: list[Path], graphs: dict) -> tuple:
-    out = []
-    for f in files:
-        try:
-            st = Path(f).stat()
-            out.append((str(f), st.st_size, st.st_mtime_ns, graphs.get(Path(f), "")))
-        except OSError:
-            out.append((str(f), None))
-    return tuple(out)
