@@ -69,6 +69,11 @@ MODULES = {
     "legal_basis.py": (["src/policykg/legal_basis.py"],
                        ["tests/test_laws.py", "-k", "not shipped_byte_for_byte"]),
 }
+# A mutant that loops for ever (`k += 1` → `k = 1`) is stopped after (time of its tests + constant)
+# × multiplier seconds; mutmut's multiplier of 15 makes each such mutant cost minutes. extract/'s
+# tests have no slow fixture (no store, no server), so its mutants get a tighter limit; the other
+# modules keep theirs (a changed limit makes mutmut run their timed-out mutants again).
+TIMEOUTS = {"extract/": (15.0, 2.0)}
 # the resource folders a source checkout reads (policykg.resources)
 RESOURCES = ["ontology", "shapes", "queries", "web", "data"]
 KILLED = {"killed", "timeout", "caught by type check"}
@@ -102,7 +107,8 @@ def scratch_copy(name: str, mutate: list[str], tests: list[str], fresh: bool) ->
               f"process_isolation = \"forkserver\"\n"
               # module-scoped fixtures (a store, a built notice) are not in a test's recorded time;
               # with the default of 1 s a loaded machine turns survivors into timeouts
-              f"timeout_constant = 20.0\n")
+              + (f"timeout_constant = {TIMEOUTS[name][0]}\ntimeout_multiplier = {TIMEOUTS[name][1]}\n"
+                 if name in TIMEOUTS else "timeout_constant = 20.0\n"))
     with open(where / "pyproject.toml", "a", encoding="utf-8") as f:
         f.write(config)
     return where

@@ -10,7 +10,8 @@ import pytest
 os.environ["POLICYKG_CORPUS"] = tempfile.mkdtemp(prefix="policykg-test-corpus-")
 
 from policykg import resources
-from policykg.pipeline import extract, read_source
+from policykg.extract import parse
+from policykg.pipeline import display_path, extract, read_source
 from policykg.registry import load_registry
 
 SOURCE = resources.default_source()
@@ -32,8 +33,11 @@ def built(registry):
 
 
 @pytest.fixture(scope="session")
-def doc(built):
-    return built.document
+def doc(source_text, registry):
+    # the parse alone, as `built` makes it: a test of the extractor does not wait for the RDF
+    # and the legal basis (mutation testing of extract/ starts this fixture for every mutant)
+    return parse(source_text, display_path(SOURCE), registry.instrument_matcher(), registry.group_matcher(),
+                 registry.platform_matcher())
 
 
 @pytest.fixture(scope="session")
@@ -51,11 +55,15 @@ def line_of(text: str, needle: str) -> int:
 
 # Hypothesis: a small, derandomized budget for `make test` and CI (the same examples every run,
 # no example database written into the checkout); HYPOTHESIS_PROFILE=explore searches wider.
-from hypothesis import settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 
 settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, database=None,
                           print_blob=True)
 settings.register_profile("explore", max_examples=2000, deadline=None)
-# benchmarks/mutation.py: each mutant reruns the properties, so a few examples each
-settings.register_profile("mutation", max_examples=10, deadline=None, derandomize=True, database=None)
+# benchmarks/mutation.py: each mutant reruns the properties, so a few examples each, and no
+# shrinking (a mutant needs a failure, not the smallest one: shrinking costs seconds per mutant);
+# the health checks time generation, which a loaded machine fails, and that would count as a kill
+settings.register_profile("mutation", max_examples=10, deadline=None, derandomize=True, database=None,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate),
+                          suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -324,3 +324,40 @@ def test_points_numbered_from_1_in_each_measure_stay_inside_it():
     assert [(m.numeral, m.title.text) for m in d.measures] == [("一", "加大信保支持"), ("二", "强化融资服务")]
     assert d.parts[0].sections == []
     assert d.measures[0].text.text.startswith("1.扩大出口信用保险覆盖面")
+
+
+# --- the checks above on parses of their own -------------------------------------------------
+# The notices above are parsed once per module, so mutation testing (mutmut records the functions
+# a test reaches) credits each parse to the first test that asked for it alone. Here each parse
+# is the test's own: every check speaks for every function of the parser it reaches.
+
+def test_the_checks_of_the_hunan_notice_on_a_parse_of_their_own():
+    doc = load(HUNAN)
+    for check in (test_three_levels_with_tasks_numbered_straight_through_the_parts,
+                  test_a_gap_in_task_numbers_is_a_warning_not_an_error, test_unnumbered_paragraphs_under_a_part_are_measures,
+                  test_missing_header_fields_are_left_empty_and_warned):
+        check(doc)
+
+
+def test_the_checks_of_the_chengdu_notice_on_a_parse_of_their_own():
+    doc = load(CHENGDU)
+    for check in (test_title_and_body_on_separate_lines, test_a_notice_wrapper_without_a_document_number):
+        check(doc)
+    test_title_and_body_on_one_line(load(HUNAN), doc)
+
+
+def test_the_checks_of_the_guangdong_notice_on_a_parse_of_their_own():
+    doc = load(GUANGDONG, GUANGDONG_TITLE)
+    for check in (test_lead_responsible_supporting_and_participating_roles, test_local_governments_carrying_a_measure_out,
+                  test_labelled_lists_in_brackets_in_a_sentence_and_on_a_line,
+                  test_half_width_brackets_followed_by_more_text, test_a_list_separated_by_commas_under_one_marker,
+                  test_title_given_by_the_caller_and_a_sign_off_at_the_end):
+        check(doc)
+
+
+def test_the_checks_of_the_shanghai_notice_on_a_parse_of_their_own():
+    doc = load(SHANGHAI)
+    for check in (test_a_body_name_with_its_own_brackets_is_one_body, test_lists_separated_by_commas_and_semicolons,
+                  test_a_full_header_and_three_levels_with_titles_on_their_own_lines):
+        check(doc)
+    test_a_level_prefix_dropped_after_the_first_name_is_restored(doc, load(GUANGDONG, GUANGDONG_TITLE))

@@ -18,3 +18,8 @@ def test_matches_stay_within_start_and_end():
     assert list(MATCHER.finditer(text, 3, 7)) == [(3, 7, "小微企业", "small")]
     assert list(MATCHER.finditer(text, 1)) == [(2, 7, "中小微企业", "sme")]
     assert list(MATCHER.finditer(text, 2, 2)) == []
+
+
+def test_of_phrases_with_the_same_first_character_the_longest_wins():
+    matcher = PhraseMatcher({"企业": "firm", "企业家": "entrepreneur", "企": "never-alone"})
+    assert list(matcher.finditer("企业家精神和企业")) == [(0, 3, "企业家", "entrepreneur"), (6, 8, "企业", "firm")]

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from policykg.extract import ExtractError, PhraseMatcher, parse
+from policykg.extract.records import Span
 from policykg.extract.parser import content_lines, split_range
 
 from ..conftest import line_of
@@ -219,3 +220,274 @@ def test_empty_source():
 def test_no_document_number(source_text):
     err = fails(source_text.replace("张促中民办发〔2021〕9号", "张促中民办发2021年9号", 1))
     assert err.line == 3 and "document number" in err.message
+
+
+# --- the checks above on a parse of their own ------------------------------------------------
+# The `doc` fixture is parsed once a session, so mutation testing (mutmut records the functions a
+# test reaches) credits the parse to the first test that asked for it alone. Here each parse is
+# the test's own: every check above speaks for every function of the parser it reaches.
+
+def test_the_checks_of_the_shipped_notice_on_a_parse_of_their_own(source_text, registry):
+    doc = parse(source_text, "notice.txt", registry.instrument_matcher(), registry.group_matcher(),
+                registry.platform_matcher())
+    for check in (test_header, test_title_is_reassembled_across_line_breaks, test_recipients_share_an_elided_prefix,
+                  test_preamble_names_the_implemented_provincial_document, test_parts_and_measures,
+                  test_measure_one_responsibility_and_the_note_for_all_later_measures, test_closed_and_open_lists,
+                  test_collective_responsibility, test_trailing_space_after_the_parenthesis, test_citations,
+                  test_targets, test_target_quote_is_its_sentence):
+        check(doc)
+    test_mixed_bracket_widths_are_a_warning_not_an_error(doc, source_text)
+
+
+def test_a_short_sentence_alone_is_an_unnumbered_measure_of_its_own():
+    text = ("示例市支持小微企业若干措施\n为支持小微企业，制定以下措施。\n一、加大支持\n加强组织领导。\n"
+            "各地要加大支持力度，落实资金。（市财政局负责）\n")
+    doc = parse(text, "t.txt")
+    first, second = doc.measures
+    assert (first.number, first.numeral, first.title, first.heading, first.part_number) == (1, None, None, None, 1)
+    assert first.text.text == "加强组织领导。" and first.responsibility == []
+    assert (second.number, second.title, second.text.text) == (2, None, "各地要加大支持力度，落实资金。（市财政局负责）")
+    assert doc.warnings[-1] == "t.txt:4:1: warning: unnumbered measure 1 names no responsible body"
+
+
+def test_an_empty_source_is_refused_at_its_first_character():
+    # a byte-order mark alone is no text either
+    for text in ("\n\n  \n", "\ufeff\n", "\u3000\t\r\n"):
+        with pytest.raises(ExtractError) as e:
+            parse(text, "empty.txt")
+        assert str(e.value) == "empty.txt:1:1: source is empty", repr(text)
+
+
+def test_concepts_of_each_vocabulary_first_trigger_title_first():
+    from policykg.extract.records import ConceptMention, Span
+    text = ("示例市支持小微企业若干措施\n为支持小微企业，制定以下措施。\n一、加大支持\n（一）设立专项资金\n"
+            "对小微企业给予贴息，对专精特新企业和小微企业给予贴息，依托政务服务平台受理。（市财政局负责）\n")
+    doc = parse(text, instruments=PhraseMatcher({"贴息": "subsidy", "专项资金": "fund"}),
+                groups=PhraseMatcher({"小微企业": "small", "专精特新企业": "srdi"}),
+                platforms=PhraseMatcher({"政务服务平台": "gov", "市财政局": "never: in the clause"}))
+    (m,) = doc.measures
+
+    def mention(concept, words, nth=0):
+        at = -1
+        for _ in range(nth + 1):
+            at = text.index(words, at + 1)
+        return ConceptMention(concept, words, Span(at, at + len(words), words))
+    # the title's 专项资金 before the body's 贴息; each concept once, at its first trigger
+    assert m.instruments == [mention("fund", "专项资金"), mention("subsidy", "贴息")]
+    assert m.groups == [mention("small", "小微企业", 2), mention("srdi", "专精特新企业")]
+    assert m.platforms == [mention("gov", "政务服务平台")]
+    # the default name of the source, and its length
+    assert (doc.source_name, doc.source_length) == ("<source>", len(text))
+
+
+def test_brackets_mixed_either_way_are_a_warning_at_the_opening_one():
+    head = "示例市支持小微企业若干措施\n为支持小微企业，制定以下措施。\n一、加大支持\n（一）设立专项资金\n"
+    for opened, closed in (("（", ")"), ("(", "）")):
+        doc = parse(f"{head}设立{opened}含区级{closed}专项资金。（市财政局负责）\n", "t.txt")
+        assert doc.warnings[0] == f"t.txt:5:3: warning: half- and full-width brackets mixed: {opened}…{closed}"
+    # brackets of one width are not
+    doc = parse(f"{head}设立(含区级)专项资金。（市财政局负责）\n", "t.txt")
+    assert not any("mixed" in w for w in doc.warnings)
+
+
+# --- the preamble and the end of the body, on small notices ------------------------------------
+
+SMALL_TITLE = "示例市支持小微企业若干措施"
+SMALL_WRAPPER = f"示例市人民政府办公室关于印发《{SMALL_TITLE}》的通知"
+SMALL_PREAMBLE = "为支持小微企业，制定以下措施。"
+SMALL_BODY = "一、加大支持\n（一）设立专项资金。（市财政局负责）\n"
+
+
+def refused(text: str, **kw) -> str:
+    with pytest.raises(ExtractError) as e:
+        parse(text, "t.txt", **kw)
+    return str(e.value)
+
+
+def test_a_title_repeated_over_five_or_six_lines_above_the_preamble_is_not_preamble():
+    for broken in ("示例\n市支持\n小微\n企业\n若干措施", "示例\n市\n支持\n小微\n企业\n若干措施"):
+        text = f"{SMALL_WRAPPER}\n各县区人民政府：\n{broken}\n{SMALL_PREAMBLE}\n{SMALL_BODY}"
+        doc = parse(text, "t.txt")
+        start = text.index(SMALL_PREAMBLE)
+        assert doc.preamble.span == Span(start, start + len(SMALL_PREAMBLE), SMALL_PREAMBLE)
+        assert not any("not repeated" in w for w in doc.warnings)
+
+
+def test_a_title_repeated_over_seven_lines_is_not_recognised():
+    text = f"{SMALL_WRAPPER}\n各县区人民政府：\n示\n例\n市\n支持\n小微\n企业\n若干措施\n{SMALL_PREAMBLE}\n{SMALL_BODY}"
+    doc = parse(text, "t.txt")
+    assert doc.preamble.span.text == f"示\n例\n市\n支持\n小微\n企业\n若干措施\n{SMALL_PREAMBLE}"
+    assert doc.warnings[-1] == "t.txt:3:1: warning: the measures' title is not repeated above the preamble"
+
+
+def test_the_first_part_is_looked_for_after_the_header():
+    # a recipients line that opens like a part heading is still the header's
+    text = f"{SMALL_WRAPPER}\n一、各县区人民政府：\n{SMALL_TITLE}\n{SMALL_PREAMBLE}\n{SMALL_BODY}"
+    doc = parse(text, "t.txt")
+    assert doc.preamble.span.text == SMALL_PREAMBLE
+    assert [(p.numeral, p.title.text) for p in doc.parts] == [("一", "加大支持")]
+
+
+def test_no_preamble_is_a_warning_at_the_first_part():
+    from policykg.extract.records import Preamble
+    doc = parse(f"{SMALL_TITLE}\n{SMALL_BODY}", "t.txt")
+    assert doc.preamble == Preamble(None, [], None)
+    assert doc.warnings[-1] == "t.txt:2:1: warning: no preamble before the first part"
+
+
+def test_a_header_with_nothing_after_it_has_no_part_heading():
+    assert refused(f"{SMALL_TITLE}\n（2021年3月1日）\n") == "t.txt:3:1: no part heading such as 一、… found"
+    # a full stop alone under a title given by the caller ends a sentence: not truncated
+    assert refused("。\n", title=SMALL_TITLE) == "t.txt:1:1: no part heading such as 一、… found"
+
+
+def test_a_body_ending_in_a_placeholder_is_truncated():
+    text = f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金。由XX\n"
+    assert refused(text) == "t.txt:4:14: source ends mid-sentence: is it truncated?"
+
+
+def test_a_sub_part_of_paragraphs_between_sub_parts_of_numbered_tasks():
+    text = (f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金\n"
+            "1.设立基金。落实《中华人民共和国中小企业促进法》。（市财政局负责）\n（二）加强组织领导\n"
+            "建立机制。落实《保障中小企业款项支付条例》。（市工信局负责）\n"
+            "强化督查。各地要落实《优化营商环境条例》。（市政府督查室负责）\n（三）优化服务\n4.完善平台。（市工信局负责）\n")
+    doc = parse(text, "t.txt")
+    assert [(m.number, m.numeral, m.section_number, m.title.text, m.heading and m.heading.text, m.text.text,
+             [c.title for c in m.citations]) for m in doc.measures] == [
+        (1, "1", 1, "设立基金", "1.设立基金。", "落实《中华人民共和国中小企业促进法》。（市财政局负责）",
+         ["中华人民共和国中小企业促进法"]),
+        (2, None, 2, "建立机制", None, "落实《保障中小企业款项支付条例》。（市工信局负责）", ["保障中小企业款项支付条例"]),
+        (3, None, 2, "强化督查", None, "各地要落实《优化营商环境条例》。（市政府督查室负责）", ["优化营商环境条例"]),
+        (4, "4", 3, "完善平台", "4.完善平台。", "（市工信局负责）", [])]
+    assert [(s.numeral, s.title.text, [m.number for m in s.measures]) for s in doc.parts[0].sections] == [
+        ("一", "设立专项资金", [1]), ("二", "加强组织领导", [2, 3]), ("三", "优化服务", [4])]
+    assert doc.warnings == MISSING_HEADER
+
+
+MISSING_HEADER = ["t.txt:1:1: warning: no document number (such as 张促中民办发〔2021〕9号) on the first line; left empty",
+                  "t.txt:1:1: warning: no notice title ending in 通知; recipients left empty",
+                  "t.txt:1:1: warning: no issuer; left empty", "t.txt:1:1: warning: no issue date; left empty"]
+
+
+def test_text_between_a_part_heading_and_its_first_sub_part_is_refused():
+    text = f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n各地要加大支持。\n（一）设立专项资金\n1.设立基金。（市财政局负责）\n"
+    assert refused(text) == "t.txt:4:1: text between a part heading and its first measure"
+
+
+def test_a_heading_with_a_full_stop_and_its_body_on_the_next_line():
+    text = f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金。\n各地要设立专项资金。（市财政局负责）\n"
+    (m,) = parse(text, "t.txt").measures
+    assert (m.title.text, m.heading.text, m.text.text) == ("设立专项资金", "（一）设立专项资金。", "各地要设立专项资金。（市财政局负责）")
+    assert m.heading.start == text.index("（一）")
+
+
+def test_the_preamble_implements_the_document_a_marker_introduces():
+    # a citation with no marker before it does not stop the search; the issuers are those after the last marker
+    for preamble in ("为落实《中小企业促进法》精神，根据省工信厅、省发改委等印发的《若干措施》，制定以下措施。",
+                     "根据省政府部署，根据省工信厅、省发改委等印发的《若干措施》，制定以下措施。"):
+        text = f"{SMALL_TITLE}\n{preamble}\n{SMALL_BODY}"
+        p = parse(text, "t.txt").preamble
+        assert [c.title for c in p.implements] == ["若干措施"]
+        issuers = p.implements_issuers
+        assert [(b.name, b.span.start, b.role, b.position) for b in issuers.bodies] == [
+            ("省工信厅", text.index("省工信厅"), "issuer", 1), ("省发改委", text.index("省发改委"), "issuer", 2)]
+        assert (issuers.open, issuers.role, issuers.span.text) == (True, "issuer", "省工信厅、省发改委等印发的")
+
+
+def test_sub_parts_start_again_in_each_part_and_a_gap_is_a_warning():
+    text = (f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金\n1.设立基金。（市财政局负责）\n"
+            "（三）完善平台\n2.建设平台。（市工信局负责）\n二、优化服务\n（一）优化审批\n3.简化流程。（市政务局负责）\n"
+            "（二）提升效能\n4.压缩时限。（市政务局负责）\n")
+    doc = parse(text, "t.txt")
+    assert [[s.number for s in p.sections] for p in doc.parts] == [[1, 3], [1, 2]]
+    assert doc.warnings == MISSING_HEADER + [
+        "t.txt:6:1: warning: sub-part number 三 (3) out of sequence: expected 2; is sub-part 2 missing?"]
+
+
+def test_the_issuers_of_the_implemented_document():
+    def issuers(preamble):
+        text = f"{SMALL_TITLE}\n{preamble}\n{SMALL_BODY}"
+        found = parse(text, "t.txt").preamble.implements_issuers
+        return [(b.name, b.span) for b in found.bodies], found.open, found.span.text
+
+    def at(preamble, name):
+        start = len(SMALL_TITLE) + 1 + preamble.index(name)
+        return Span(start, start + len(name), name)
+    pre = "根据省工信厅、省发改委《若干措施》，制定以下措施。"
+    assert issuers(pre) == ([("省工信厅", at(pre, "省工信厅")), ("省发改委", at(pre, "省发改委"))], False, "省工信厅、省发改委")
+    pre = "根据XX厅、省发改委等印发的《若干措施》，制定以下措施。"
+    assert issuers(pre) == ([("XX厅", at(pre, "XX厅")), ("省发改委", at(pre, "省发改委"))], True, "XX厅、省发改委等印发的")
+    # the list ends at the last 等
+    pre = "根据省工信厅、省发改委等单位、省财政厅等印发的《若干措施》，制定以下措施。"
+    assert issuers(pre) == ([("省工信厅", at(pre, "省工信厅")), ("省发改委等单位", at(pre, "省发改委等单位")),
+                             ("省财政厅", at(pre, "省财政厅"))], True, "省工信厅、省发改委等单位、省财政厅等印发的")
+    # 等 first: an open list that names nobody
+    assert issuers("根据等有关部门、单位的《若干措施》，制定以下措施。") == ([], True, "等有关部门、单位的")
+
+
+def test_a_calendar_year_or_a_year_before_a_month_is_no_target_and_the_search_goes_on():
+    for words in ("到2025年，补贴达到10万元。", "近3年月均增长率达到10万元。"):
+        text = f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金\n{words}（市财政局负责）\n"
+        (m,) = parse(text, "t.txt").measures
+        assert [(t.value, t.unit, t.comparator, t.span.text) for t in m.targets] == [
+            ("10", "tenThousandYuan", "atLeast", "达到10万元")], words
+
+
+def test_bare_punctuation_left_between_clauses_is_not_text():
+    text = (f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金\n推广产品。（市财政局牵头）；（市税务局配合）XX\n"
+            "（二）完善平台\n建设平台。（市工信局负责）\n")
+    doc = parse(text, "t.txt", instruments=PhraseMatcher({"；": "semicolon", "XX": "placeholder"}))
+    m = doc.measures[0]
+    assert [r.role for r in m.responsibility] == ["lead", "supporting"]
+    assert [(c.concept, c.span.start) for c in m.instruments] == [("placeholder", text.index("XX"))]
+
+
+def test_a_paragraph_line_without_a_full_stop_is_a_measure_without_a_title():
+    text = f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n建立工作台账\n各地要落实。（市财政局负责）\n"
+    doc = parse(text, "t.txt")
+    assert [(m.number, m.title and m.title.text, m.text.text) for m in doc.measures] == [
+        (1, None, "建立工作台账"), (2, "各地要落实", "（市财政局负责）")]
+
+
+@pytest.mark.parametrize("body", [
+    # （一） headings with text on their line are measures: the 1. under them are points
+    "（一）扩大覆盖面。各地要扩大覆盖面。\n1.扩大出口信用保险覆盖面。\n（二）强化融资服务。各地要强化服务。\n2.推广模式。（市商务局负责）\n",
+    # bare （一） headings with no 1. right under them
+    "（一）扩大覆盖面\n各地要加大支持。\n1.扩大出口信用保险覆盖面。\n（二）强化融资服务\n各地要强化服务。\n2.推广模式。（市商务局负责）\n",
+    # a 1. under each, numbered from 1 again
+    "（一）扩大覆盖面\n1.扩大出口信用保险覆盖面。\n（二）强化融资服务\n1.推广模式。（市商务局负责）\n",
+])
+def test_when_bracketed_headings_are_measures_with_points_not_sub_parts(body):
+    doc = parse(f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、稳主体\n{body}", "t.txt")
+    assert [(m.numeral, m.section_number) for m in doc.measures] == [("一", None), ("二", None)]
+    assert doc.parts[0].sections == []
+    assert doc.measures[1].text.text.endswith("推广模式。（市商务局负责）")
+
+
+def test_a_bare_number_heading_has_no_title_and_its_text_below():
+    text = f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）\n各地要落实。（市财政局负责）\n"
+    (m,) = parse(text, "t.txt").measures
+    assert (m.numeral, m.title, m.heading.text) == ("一", None, "（一）")
+    assert [(bl.role, [b.name for b in bl.bodies]) for bl in m.responsibility] == [("responsible", ["市财政局"])]
+
+
+def test_sub_parts_numbered_through_the_parts_and_a_first_one_missing():
+    text = (f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金\n1.设立基金。（市财政局负责）\n"
+            "（二）完善平台\n2.建设平台。（市工信局负责）\n（三）优化审批\n3.简化流程。（市政务局负责）\n二、优化服务\n"
+            "（四）提升效能\n4.压缩时限。（市政务局负责）\n")
+    doc = parse(text, "t.txt")
+    assert doc.warnings == MISSING_HEADER
+    assert [(p.heading.start, p.heading.text, [(s.heading.start, s.heading.text) for s in p.sections]) for p in doc.parts] == [
+        (30, "一、加大支持", [(37, "（一）设立专项资金"), (63, "（二）完善平台"), (87, "（三）优化审批")]),
+        (111, "二、优化服务", [(118, "（四）提升效能")])]
+    text = (f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（二）设立专项资金\n1.设立基金。（市财政局负责）\n"
+            "（三）完善平台\n2.建设平台。（市工信局负责）\n")
+    assert parse(text, "t.txt").warnings == MISSING_HEADER + [
+        "t.txt:4:1: warning: sub-part number 二 (2) out of sequence: expected 1; is sub-part 1 missing?"]
+
+
+def test_a_labelled_clause_right_after_a_citation_is_not_its_document_number():
+    text = f"{SMALL_TITLE}\n{SMALL_PREAMBLE}\n一、加大支持\n（一）设立专项资金\n推广产品，落实《甲办法》（责任单位：甲发〔2020〕1号）。\n"
+    (m,) = parse(text, "t.txt").measures
+    (c,) = m.citations
+    assert (c.title, c.span, c.doc_number) == ("甲办法", Span(54, 59, "《甲办法》"), None)

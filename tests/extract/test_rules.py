@@ -85,3 +85,15 @@ def test_a_heading_style_reads_a_whole_heading_line_number_and_title():
     assert (m["numeral"], m["title"]) == ("12", "总则")
     assert style.pattern.match("第12条 总则。") is None            # a sentence, not a title
     assert style == HeadingStyle("x", re.compile(r"^第(?P<numeral>\d+)条"), 9)
+
+
+def test_numeral_value_reads_two_digits_digit_by_digit_and_says_what_it_cannot_read():
+    assert rules.numeral_value("二〇") == 20 and rules.numeral_value("一二") == 12
+    # a unit with no digit before it counts one, even where a typo doubles it
+    assert rules.numeral_value("十十") == 20 and rules.numeral_value("百十") == 110
+    with pytest.raises(ValueError) as e:
+        rules.numeral_value("若干")
+    assert str(e.value) == "not a numeral: '若干'"
+    with pytest.raises(ValueError) as e:
+        rules.numeral_value("")
+    assert str(e.value) == "not a numeral: ''"
