@@ -369,3 +369,23 @@ def test_placeholders_around_a_bracket_keep_it_inside_its_sentence():
     for body in ("推广产品。XX（市财政局牵头）各地要落实。（市税务局配合）", "推广产品（市财政局牵头）XX。各地要落实。（市税务局配合）"):
         doc = read(body)
         assert [r for r, *_ in lists(doc.measures[0])] == ["supporting"], body
+
+
+# --- regression: blanks a web copy carries ------------------------------------------------
+
+def test_regression_no_break_space_after_the_responsibility_clause():
+    """A notice copied from a web page: a no-break space (U+00A0) after the closing bracket hid the
+    clause ("names no responsible body"); on the last line the notice was refused as truncated."""
+    for blank in ("\u00a0", "\u2002", "\u202f", "\u3000"):
+        body = f"推广节能低碳产品。（省发展改革委牵头，省商务厅配合）{blank}\n（二）设立担保基金\n对企业给予担保（省财政厅负责）。{blank}"
+        doc = read(body)
+        first, second = doc.measures
+        assert [(r, t) for r, _, t, _ in lists(first)] == [("lead", "省发展改革委牵头"), ("supporting", "省商务厅配合")]
+        assert [b for _, _, _, bodies in lists(second) for b, _, _ in bodies] == ["省财政厅"]
+        assert doc.warnings == MISSING, blank
+
+
+def test_regression_no_break_space_before_a_labelled_sentence():
+    body = "推广节能低碳产品。\u00a0责任单位：省发展改革委、省商务厅。"
+    (m,) = read(body).measures
+    assert [b for _, _, _, bodies in lists(m) for b, _, _ in bodies] == ["省发展改革委", "省商务厅"]

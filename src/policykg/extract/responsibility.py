@@ -13,7 +13,7 @@ from dataclasses import replace
 from . import rules
 from .errors import ExtractError
 from .records import BodyList, BodyMention
-from .text import Reader, round_brackets, split_range, strip_range
+from .text import BLANKS, WHITESPACE, Reader, round_brackets, split_range, strip_range
 
 Range = tuple[int, int]
 Clause = tuple[int, int, list[BodyList]]
@@ -51,14 +51,14 @@ class ResponsibilityReader(Reader):
         if not brackets:
             return None
         s, e = brackets[-1]
-        after = self.source[e:hi].strip(" \t\r\n\u3000")
+        after = self.source[e:hi].strip(WHITESPACE)
         return (s, e) if after in ("", "。", "；", ";") else None
 
     def at_sentence_edge(self, lo: int, hi: int, s: int, e: int) -> bool:
         """A bracket closing a sentence (推进A(X牵头)。) or standing after one
         (推进A。(X牵头)推进B): a bracket inside a sentence is part of it."""
-        before = self.source[lo:s].rstrip(" \t\u3000")
-        after = self.source[e:hi].lstrip(" \t\u3000")
+        before = self.source[lo:s].rstrip(BLANKS)
+        after = self.source[e:hi].lstrip(BLANKS)
         return (not before or before[-1] in rules.SENTENCE_ENDS + "\n"
                 or not after or after[0] in rules.SENTENCE_ENDS + "\n")
 
@@ -69,7 +69,7 @@ class ResponsibilityReader(Reader):
             s = m.start()
             if any(bs < s < be for bs, be in brackets):
                 continue
-            before = self.source[lo:s].rstrip(" \t\u3000")
+            before = self.source[lo:s].rstrip(BLANKS)
             if before and before[-1] not in rules.SENTENCE_ENDS + "\n":
                 continue
             found.append((s, self.sentence_end(s, hi)))

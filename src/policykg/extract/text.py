@@ -12,7 +12,11 @@ from . import rules
 from .errors import ExtractError, locate
 from .records import Span
 
-WHITESPACE = " \t\r\n\u3000\ufeff"
+# Blanks within a line: the ideographic space of Chinese typesetting, and the no-break and
+# fixed-width spaces a notice copied from a web page carries (a no-break space at the end of
+# a measure hid its responsibility clause: the regression test names it)
+BLANKS = " \t\u3000\u00a0\u2002\u2003\u2009\u202f"
+WHITESPACE = BLANKS + "\r\n\ufeff"
 
 
 @dataclass(frozen=True)
