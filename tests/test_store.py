@@ -616,3 +616,219 @@ def test_an_rdf_star_triple_term_comes_back_as_the_literal_of_its_text(store):
     """None of the four kinds of term: the results formats have no place for it, so it is its text."""
     rs = store.select("SELECT (TRIPLE(<http://x/s>, <http://x/p>, <http://x/o>) AS ?t) WHERE { }")
     assert rs.rows == [(Term("literal", "<http://x/s> <http://x/p> <http://x/o>", None, None),)]
+
+
+def test_an_rdf_parser_failure_without_a_message_is_named_by_its_type(monkeypatch):
+    """rdflib's parsers raise several unrelated types, and one with no message at all (MemoryError,
+    as a worker under a memory limit gets from a large graph) must still say what went wrong."""
+    import rdflib
+    from tests.loopback import http_server
+    parsed = []
+
+    def out_of_memory(graph, data=None, format=None, **kwargs):
+        parsed.append((data, format))
+        raise MemoryError()
+    monkeypatch.setattr(rdflib.Graph, "parse", out_of_memory)
+    with http_server(RDF_XML, "application/rdf+xml") as url:
+        with pytest.raises(QueryError) as e:
+            RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert e.value.message == f"{url}: the answer (application/rdf+xml) is not an RDF graph: MemoryError"
+    assert parsed == [(RDF_XML.encode(), "xml")]
+
+
+def _graphs_and_subjects(store):
+    rows = store.select("SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s").rows
+    return [(g.value, s.value) for g, s in rows], \
+        [s.value for (s,) in store.select("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s").rows]
+
+
+def test_an_on_disk_build_puts_each_notice_in_its_graph_and_the_rest_in_the_shared_one(tmp_path):
+    """The bulk load of an on-disk store: every triple in the default graph, and in its notice's
+    named graph or, for a file of no notice, the shared one; without notices, no named graph."""
+    from policykg.store import SHARED_GRAPH, EmbeddedStore
+    notice, shared = tmp_path / "notice.ttl", tmp_path / "shared.nt"
+    notice.write_text("@prefix x: <http://x/> .\nx:a x:p 1 .\n", encoding="utf-8")
+    shared.write_text('<http://x/s> <http://x/p> "2" .\n', encoding="utf-8")
+    built = EmbeddedStore([notice, shared], {notice: "http://g/a"}, path=tmp_path / "with", build=True)
+    assert _graphs_and_subjects(built) == ([("http://g/a", "http://x/a"), (SHARED_GRAPH, "http://x/s")],
+                                           ["http://x/a", "http://x/s"])
+    assert [r[0].value for r in built.view("http://g/a").select("SELECT ?s WHERE { ?s ?p ?o }").rows] == \
+        ["http://x/a", "http://x/s"]
+    plain = EmbeddedStore([notice, shared], path=tmp_path / "without", build=True)
+    assert _graphs_and_subjects(plain) == ([], ["http://x/a", "http://x/s"]) and len(plain) == 2
+
+
+def test_an_on_disk_build_reads_a_file_by_its_whole_extension(tmp_path):
+    """`a.xnt` is not N-Triples because `nt` ends its extension: refused, as the in-memory load does."""
+    from policykg.store import EmbeddedStore
+    odd = tmp_path / "a.xnt"
+    odd.write_text("<http://x/a> <http://x/p> <http://x/o> .\n", encoding="utf-8")
+    for kwargs in (dict(path=tmp_path / "store", build=True), {}):
+        with pytest.raises(ValueError) as e:
+            EmbeddedStore([odd], **kwargs)
+        assert str(e.value) == "Not supported RDF format extension: xnt"
+
+
+def test_a_text_memo_holds_up_to_its_budget_then_starts_again():
+    """Exactly at its budget a memo keeps what it holds; one character past, it empties and holds only
+    the new entry, counting from zero."""
+    from policykg.store import MEMO_CHARS, TextMemo
+    fresh = TextMemo()
+    assert (fresh.budget, fresh.used, dict(fresh)) == (MEMO_CHARS, 0, {}) and MEMO_CHARS == 2_000_000
+    memo = TextMemo(10)
+    assert memo.put("a", "A", 6) == "A" and memo.put("b", "B", 4) == "B"
+    assert (dict(memo), memo.used) == ({"a": "A", "b": "B"}, 10)
+    assert memo.put("c", "C", 1) == "C"
+    assert (dict(memo), memo.used) == ({"c": "C"}, 1)
+    assert memo.put("d", "D", 9) == "D" and (dict(memo), memo.used) == ({"c": "C", "d": "D"}, 10)
+
+
+def test_a_file_that_is_not_rdf_is_named_with_the_line_and_column_in_either_build(tmp_path):
+    from policykg.store import EmbeddedStore
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://x/a> <http://x/p> 1 .\n<http://x/a> <http://x/p> .\n", encoding="utf-8")
+    for kwargs in (dict(path=tmp_path / "store", build=True), {}):
+        with pytest.raises(QueryError) as e:
+            EmbeddedStore([bad], **kwargs)
+        assert e.value.message == f"{bad}: Parser error at line 2 column 27: . is not a valid RDF object (bad.ttl, line 2)"
+
+
+@pytest.mark.parametrize("query", ["ASK { ?m pkg:number 35 }", CONSTRUCT])
+def test_select_refuses_another_form_by_name(store, query):
+    with pytest.raises(QueryError) as e:
+        store.select(query)
+    assert (e.value.message, e.value.line, e.value.column, str(e.value)) == ("not a SELECT query", None, None, "not a SELECT query")
+
+
+def test_a_store_of_its_own_gives_every_kind_of_term(tmp_path):
+    """The term converter is built with each store: a store built here (not the module's, built once)
+    gives a plain and an xsd:string literal alike, untyped, and keeps tags, types, IRIs and blank nodes."""
+    from policykg.store import EmbeddedStore
+    data = tmp_path / "terms.ttl"
+    data.write_text('@prefix x: <http://x/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    'x:a x:p "plain" , "typed"^^xsd:string , "中"@zh , 7 , x:b , [ x:q 1 ] .\n', encoding="utf-8")
+    rows = EmbeddedStore([data]).select("SELECT ?o WHERE { <http://x/a> <http://x/p> ?o }").rows
+    terms = sorted((t for (t,) in rows), key=lambda t: (t.kind, t.value))
+    assert [t for t in terms if t.kind != "bnode"] == [
+        Term("literal", "7", "http://www.w3.org/2001/XMLSchema#integer", None), Term("literal", "plain", None, None),
+        Term("literal", "typed", None, None), Term("literal", "中", None, "zh"), Term("uri", "http://x/b", None, None)]
+    assert [t.kind for t in terms].count("bnode") == 1
+
+
+def test_a_store_of_its_own_gives_a_triple_term_as_the_literal_of_its_text(tmp_path):
+    """As the module's store does (test_an_rdf_star_triple_term_…), with the converter of a store built here."""
+    from policykg.store import EmbeddedStore
+    data = tmp_path / "one.nt"
+    data.write_text("<http://x/s> <http://x/p> <http://x/o> .\n", encoding="utf-8")
+    rs = EmbeddedStore([data]).select("SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o }")
+    assert rs.rows == [(Term("literal", "<http://x/s> <http://x/p> <http://x/o>", None, None),)]
+
+
+def test_an_on_disk_build_reads_each_file_once(tmp_path):
+    """A blank node is new at each read of its file: read twice, a notice would hold its triples twice."""
+    from policykg.store import EmbeddedStore
+    notice = tmp_path / "notice.ttl"
+    notice.write_text("@prefix x: <http://x/> .\nx:a x:p [ x:q 1 ] .\n", encoding="utf-8")
+    built = EmbeddedStore([notice], {notice: "http://g/a"}, path=tmp_path / "store", build=True)
+    assert len(built) == 4                        # two triples, in the default graph and the notice's
+    assert built.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows == \
+        [(Term.literal("2", "http://www.w3.org/2001/XMLSchema#integer"),)]
+
+
+def test_the_lexer_leaves_comments_out():
+    """Every reader of the tokens (forms, WHERE, SERVICE here; the guard; the remote dialects) relies on
+    a comment's words, braces and keywords never reaching it."""
+    from policykg.store import _tokens
+    assert list(_tokens("SELECT # SERVICE { in a comment\n?x WHERE { }")) == [
+        ("word", "SELECT", 0), ("var", "?x", 32), ("word", "WHERE", 35), ("brace", "{", 41), ("brace", "}", 43)]
+
+
+def test_the_default_prologue_declares_every_shared_prefix_in_order():
+    from policykg.iris import PREFIXES
+    from policykg.store import prologue
+    expected = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted((p, str(ns)) for p, ns in PREFIXES.items()))
+    assert prologue() == expected and prologue(None) == expected
+    assert "PREFIX pkg: <https://w3id.org/policykg/ontology#>\n" in expected and expected.count("\n") == len(PREFIXES)
+    assert prologue({"b": "http://b/", "a": "http://a/"}) == "PREFIX a: <http://a/>\nPREFIX b: <http://b/>\n"
+
+
+def test_whether_a_text_names_service_is_found_once(monkeypatch):
+    from policykg.store import _names_service
+    q, service = "SELECT * WHERE { ?s ?p ?o } # no service found once", "SELECT * WHERE { SERVICE <x:y> { } }"
+    assert _names_service(q) is False and _names_service(service) is True
+
+    def again(query):
+        raise AssertionError("tokenized again")
+    monkeypatch.setattr(store_module, "_tokens", again)
+    assert _names_service(q) is False and _names_service(service) is True
+
+
+def test_a_stores_prologue_is_built_once(monkeypatch):
+    from policykg.remote import DIALECTS
+    from policykg.store import prologue
+    remote = RemoteStore("http://127.0.0.1:9/sparql", dialect=DIALECTS["generic"])
+    expected = prologue(remote.prefixes)
+    assert remote.with_prologue("ASK {}") == expected + "ASK {}"
+
+    def again(prefixes=None):
+        raise AssertionError("built again")
+    monkeypatch.setattr(store_module, "prologue", again)
+    assert remote.with_prologue("SELECT * {}") == expected + "SELECT * {}"
+
+
+def test_the_embedded_store_refuses_service_with_the_way_to_query_an_endpoint(store):
+    from policykg.store import QueryRefused
+    with pytest.raises(QueryRefused) as e:
+        store.run("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+    assert (e.value.message, e.value.status) == (
+        "SERVICE is refused: the embedded store never fetches other endpoints; "
+        "query an endpoint directly with --endpoint URL", 400)
+
+
+def test_a_syntax_error_on_the_first_line_is_on_line_1(store):
+    with pytest.raises(QueryError) as e:
+        store.run("SELECT ?x WHERE { ?x ?y }")
+    assert (e.value.message, e.value.line, e.value.column) == ("expected one of LATERAL, SERVICE, [_]", 1, 26)
+
+
+def test_each_bound_alone_is_applied_and_a_whole_answer_says_so(store):
+    from policykg.store import QueryTimeout
+    q = "SELECT ?m WHERE { ?m a pkg:Measure }"
+    for bounds in (dict(limit=35), dict(timeout=60.0), dict(max_bytes=10_000_000), {}):
+        rs = store.run(q, **bounds)
+        assert (len(rs.rows), rs.truncated, rs.truncated_by) == (35, False, None), bounds
+    rs = store.run(q, limit=34)
+    assert (len(rs.rows), rs.truncated, rs.truncated_by) == (34, True, "rows")
+    with pytest.raises(QueryTimeout, match="^the query ran past its time limit$"):
+        store.run(q, timeout=0.0)
+
+
+def test_a_querys_variables_are_read_once_per_text(store):
+    q = "SELECT ?m ?n WHERE { ?m pkg:number ?n } LIMIT 1"
+    store.run(q)
+    first = store._variables[store.prepared(q)]
+    assert first == ("m", "n")
+    store.run(q)
+    assert store._variables[store.prepared(q)] is first
+
+
+def test_binding_names_are_sparql_variable_names_in_either_case():
+    value = Term.literal("x")
+    assert bind("SELECT * WHERE { ?Dept_2 ?p ?o }", {"Dept_2": value}) == \
+        'SELECT * WHERE { VALUES (?Dept_2) { ("x") }  ?Dept_2 ?p ?o }'
+    with pytest.raises(QueryError) as e:
+        bind("SELECT * WHERE { ?s ?p ?o }", {"2x": value})
+    assert e.value.message == "not a variable name: '2x'"
+
+
+def test_an_update_is_refused_as_forbidden_by_name(store):
+    from policykg.store import QueryRefused
+    with pytest.raises(QueryRefused) as e:
+        store.run("INSERT DATA { <http://x/s> <http://x/p> 1 }")
+    assert (e.value.message, e.value.status) == ("INSERT is an update; this store is read-only and answers queries only", 403)
+
+
+def test_a_construct_runs_within_its_time_limit_too(store):
+    from policykg.store import QueryTimeout
+    with pytest.raises(QueryTimeout, match="^the query ran past its time limit$"):
+        store.run(CONSTRUCT, timeout=0.0)

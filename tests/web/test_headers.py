@@ -78,7 +78,9 @@ def test_a_spoofed_host_is_not_in_a_redirect(client):
 
 
 def test_public_url_names_the_endpoint_and_the_redirects():
-    public = create_app({"TESTING": True, "PUBLIC_URL": "https://kg.example.org/policykg/"}).test_client()
+    # in-process: no query runs here, and isolated workers would outlive the test
+    public = create_app({"TESTING": True, "SPARQL_ISOLATE": False,
+                         "PUBLIC_URL": "https://kg.example.org/policykg/"}).test_client()
     r = public.get("/sparql", headers={"Host": "evil.example", "Accept": "application/n-triples"})
     assert r.mimetype == "application/n-triples" and b"evil.example" not in r.get_data()
     g = Graph().parse(data=r.get_data(as_text=True), format="nt")

@@ -97,9 +97,64 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(app):
 
 
 def test_the_test_client_gets_413_from_flask_with_the_setting_named():
-    small = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 100}).test_client()
+    # in-process: the body is refused before any query runs, and isolated workers would outlive the test
+    small = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "MAX_CONTENT_LENGTH": 100}).test_client()
     r = small.post("/sparql", data=b"#" * 101, content_type="application/sparql-query")
     assert r.status_code == 413 and "MAX_CONTENT_LENGTH" in r.get_data(as_text=True)
     r = small.post("/sparql", data="query=" + "#" * 95, content_type="application/x-www-form-urlencoded")
     assert r.status_code == 413
     assert small.post("/sparql", data=b"ASK {}", content_type="application/sparql-query").status_code == 200
+
+
+@pytest.mark.parametrize("send, body", [
+    (lambda c: c.get("/sparql?query=ASK%7B%FF%7D"),
+     "the query parameter in the URL is not UTF-8: byte 0xff at byte offset 4 of its %-decoded value\n"),
+    (lambda c: c.get("/sparql?%FF=1"),
+     "a parameter name in the URL is not UTF-8: byte 0xff at byte offset 0 of the %-decoded name\n"),
+    (lambda c: c.post("/sparql", data=b"query=ASK%7B%FF%7D", content_type="application/x-www-form-urlencoded"),
+     "the query parameter in the request body is not UTF-8: byte 0xff at byte offset 4 of its %-decoded value\n"),
+])
+def test_a_parameter_that_is_not_utf8_is_named_with_where_it_came_from(client, send, body):
+    r = send(client)
+    assert (r.status_code, r.mimetype, r.get_data(as_text=True)) == (400, "text/plain", body)
+
+
+@pytest.mark.parametrize("send, status, body", [
+    (lambda c: c.post("/sparql", data=b"INSERT DATA {}", content_type="application/sparql-update"), 403,
+     "this endpoint is read-only: SPARQL Update is refused\n"),
+    (lambda c: c.post("/sparql?query=ASK{}", data=b"ASK {}", content_type="application/sparql-query"), 400,
+     "two queries: a POSTed application/sparql-query body and a query parameter in the URL\n"),
+    (lambda c: c.post("/sparql", data=b"ASK { \xff }", content_type="application/sparql-query"), 400,
+     "the request body is not UTF-8: byte 0xff at byte offset 6\n"),
+])
+def test_a_refused_post_says_exactly_why(client, send, status, body):
+    r = send(client)
+    assert (r.status_code, r.mimetype, r.get_data(as_text=True)) == (status, "text/plain", body)
+
+
+FORM = "application/x-www-form-urlencoded"
+READ_ONLY = "this endpoint is read-only: SPARQL Update is refused\n"
+TWO = "2 query parameters: send exactly one query\n"
+TRUE = '{"head": {}, "boolean": true}'
+
+
+@pytest.mark.parametrize("method, url, body, ctype, status, answer", [
+    ("POST", "/sparql", b"update=CLEAR+ALL", FORM, 403, READ_ONLY),
+    ("POST", "/sparql?update=CLEAR+ALL", b"query=ASK%7B%7D", FORM, 403, READ_ONLY),
+    ("GET", "/sparql?update=CLEAR+ALL", None, None, 403, READ_ONLY),
+    ("POST", "/sparql", b"query=ASK%7B%7D&query=ASK%7B%7D", FORM, 400, TWO),
+    ("POST", "/sparql?query=ASK%7B%7D", b"query=ASK%7B%7D", FORM, 400, TWO),
+    ("GET", "/sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, None, 400, TWO),
+    ("POST", "/sparql", b"query=ASK%7B%7D", FORM, 200, TRUE),
+    ("POST", "/sparql?query=ASK%7B%7D", b"other=1", FORM, 200, TRUE),     # the URL's query, a form without one
+    ("GET", "/sparql?query=ASK%7B%7D", None, None, 200, TRUE),
+    ("POST", "/sparql", b"query=ASK%7B%7D&default-graph-uri=http%3A%2F%2Fx%2Fg", FORM, 400,
+     "default-graph-uri / named-graph-uri: only the local default graph is served\n"),
+    ("POST", "/sparql", b"ASK {}", "text/plain", 415,
+     "POST a query as application/sparql-query or a form, not text/plain\n"),
+    ("POST", "/sparql", b"ASK {}", None, 415, "POST a query as application/sparql-query or a form, not nothing\n"),
+])
+def test_each_way_of_sending_a_query_is_answered_exactly(client, method, url, body, ctype, status, answer):
+    r = client.open(url, method=method, data=body, content_type=ctype)
+    assert (r.status_code, r.get_data(as_text=True)) == (status, answer)
+    assert r.mimetype == ("application/sparql-results+json" if status == 200 else "text/plain")

@@ -9,7 +9,7 @@ import threading
 import urllib.parse
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from policykg.web import create_app
 
@@ -157,7 +157,7 @@ def test_malformed_query_names_line_and_column(client, apps):
     text = get(client, "SELECT ?x WHERE {\n  ?x ?y\n}").get_data(as_text=True)
     assert text.startswith("malformed query: ") and text.endswith("\nline: 2\ncolumn: 3\n") and text.count("\n") == 3
     # … in a network-less worker the engine itself names where it stopped
-    text = get(apps["isolated"].test_client(), "SELECT ?x WHERE {\n  ?x ?y\n}").get_data(as_text=True)
+    text = get(apps("isolated").test_client(), "SELECT ?x WHERE {\n  ?x ?y\n}").get_data(as_text=True)
     assert "line: 3" in text and "column:" in text
 
 
@@ -279,11 +279,17 @@ def test_a_worker_memory_limit_too_small_for_the_data_names_the_setting():
 
 @pytest.fixture(scope="module")
 def apps():
-    """The public endpoint as `serve` runs it (isolated workers) and in-process."""
-    isolated = create_app({"TESTING": True, "SPARQL_ISOLATE": True, "SPARQL_WORKERS": 1})
-    in_process = create_app({"TESTING": True, "SPARQL_ISOLATE": False})
-    yield {"isolated": isolated, "in-process": in_process}
-    isolated.extensions["policykg"]["sparql_store"].close()
+    """The public endpoint as `serve` runs it (isolated workers) and in-process, each built when a
+    test first asks for it: a run of the in-process tests alone starts no worker process."""
+    made = {}
+
+    def app(mode: str):
+        if mode not in made:
+            made[mode] = create_app({"TESTING": True, "SPARQL_ISOLATE": mode == "isolated", "SPARQL_WORKERS": 1})
+        return made[mode]
+    yield app
+    if "isolated" in made:
+        made["isolated"].extensions["policykg"]["sparql_store"].close()
 
 
 @pytest.mark.parametrize("mode", ["isolated", "in-process"])
@@ -291,7 +297,7 @@ def apps():
 def test_no_query_makes_the_server_connect_anywhere(apps, mode, case):
     """Regression (SSRF): SERVICE hidden by a CR-ended comment, escapes, case, nesting … is refused,
     and a listener on 127.0.0.1 receives nothing, by GET or POST."""
-    client = apps[mode].test_client()
+    client = apps(mode).test_client()
     with loopback_listener() as listener:
         query = case.text(listener.url + "/sparql")
         answers = [get(client, query, Accept="text/csv"),
@@ -305,7 +311,7 @@ def test_no_query_makes_the_server_connect_anywhere(apps, mode, case):
 def test_the_query_workers_cannot_open_a_socket(apps):
     if sys.platform != "linux":
         pytest.skip("the seccomp filter is Linux-only")
-    assert apps["isolated"].extensions["policykg"]["sparql_store"].wall_missing is None
+    assert apps("isolated").extensions["policykg"]["sparql_store"].wall_missing is None
 
 
 def _doubling_query(doublings: int) -> str:
@@ -442,3 +448,112 @@ def test_the_service_description_says_exactly_what_the_endpoint_offers():
           "SERVICE, LOAD, FROM and updates are refused", "en")),
         *((svc, sd + "resultFormat", f"http://www.w3.org/ns/formats/{f}") for f in formats)}
     assert len(g) == 14
+
+
+SECURITY_HEADERS = {"Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options", "X-Frame-Options"}
+
+
+def test_the_sparql_page_carries_exactly_its_headers(client):
+    """No header beside the ones meant: the page varies by Accept (and the session cookie), is
+    readable cross-origin like every answer of the endpoint, and is cached by its ETag."""
+    r = client.get("/sparql", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    assert set(r.headers.keys()) == SECURITY_HEADERS | {
+        "Access-Control-Allow-Origin", "Content-Length", "Content-Type", "Date", "ETag", "Vary"}
+    assert r.headers.getlist("Vary") == ["Accept, Cookie"] and r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("send, status, body", [
+    (dict(method="GET", query_string="query=SELEC"), 400,
+     "malformed query: Expected {SelectQuery | ConstructQuery | DescribeQuery | AskQuery}, found 'SELEC'\n"
+     "line: 1\ncolumn: 1\n"),
+    (dict(method="POST", data={"other": "1"}), 400,
+     "no query: send query=… or a body of type application/sparql-query\n"),
+    (dict(method="POST", data=b"{}", content_type="application/json"), 415,
+     "POST a query as application/sparql-query or a form, not application/json\n"),
+    (dict(method="GET", query_string="update=CLEAR+ALL"), 403,
+     "this endpoint is read-only: SPARQL Update is refused\n"),
+])
+def test_a_refusal_carries_exactly_its_headers(client, send, status, body):
+    """A refusal is plain text, readable cross-origin (one Access-Control-Allow-Origin, no other)."""
+    r = client.open("/sparql", **send)
+    assert (r.status_code, r.mimetype, r.get_data(as_text=True)) == (status, "text/plain", body)
+    assert set(r.headers.keys()) == SECURITY_HEADERS | {"Access-Control-Allow-Origin", "Content-Length", "Content-Type"}
+    assert r.headers.getlist("Access-Control-Allow-Origin") == ["*"]
+
+
+def test_a_construct_keeps_its_blank_nodes_and_language_tags(client):
+    """A blank node of the template is one node in every triple that names it; a tagged title keeps its tag."""
+    from rdflib import BNode, Literal, URIRef
+    q = ("CONSTRUCT { ?m <http://x/title> ?t ; <http://x/part> _:p . _:p <http://x/number> ?n } "
+         "WHERE { ?m a pkg:Measure ; pkg:number 35 ; pkg:number ?n ; pkg:title ?t }")
+    r = get(client, q, Accept="application/n-triples")
+    assert r.status_code == 200 and r.mimetype == "application/n-triples"
+    g = Graph().parse(data=r.get_data(as_text=True), format="nt")
+    m = URIRef("https://w3id.org/policykg/id/doc/zczmbf-2021-9/measure/35")
+    (part,) = g.objects(m, URIRef("http://x/part"))
+    assert isinstance(part, BNode) and len(g) == 3
+    assert set(g) == {(m, URIRef("http://x/title"), Literal("进一步完善中小企业政策保障机制", lang="zh")),
+                      (m, URIRef("http://x/part"), part),
+                      (part, URIRef("http://x/number"), Literal(35))}
+
+
+@pytest.fixture(scope="module")
+def public_client():
+    return create_app({"TESTING": True, "SPARQL_ISOLATE": False, "PUBLIC_URL": "https://kg.example.org/"}).test_client()
+
+
+@pytest.mark.parametrize("ask, accept, public, mime", [
+    ("?format=jsonld", "text/turtle", False, "application/ld+json"),      # the format named wins
+    ("?format=rdf", "text/turtle", False, "application/rdf+xml"),
+    ("?format=nt", "text/turtle", True, "application/n-triples"),
+    ("?format=nt", "application/ld+json", False, "application/ld+json"),  # no N-Triples without PUBLIC_URL
+    ("?format=bogus", "application/rdf+xml", False, "application/rdf+xml"),
+    ("", "application/n-triples", False, "text/turtle"),                   # relative IRIs: not N-Triples
+    ("", "application/n-triples", True, "application/n-triples"),
+    ("", "image/png", False, "text/turtle"),
+])
+def test_the_service_description_comes_in_the_format_named_then_accepted_then_turtle(
+        client, public_client, ask, accept, public, mime):
+    r = (public_client if public else client).get("/sparql" + ask, headers={"Accept": accept})
+    assert r.status_code == 200 and r.mimetype == mime
+    fmt = {"application/ld+json": "json-ld", "application/rdf+xml": "xml", "application/n-triples": "nt",
+           "text/turtle": "turtle"}[mime]
+    g = Graph().parse(data=r.get_data(as_text=True), format=fmt, publicID="https://kg.example.org/sparql")
+    endpoint = URIRef("https://kg.example.org/sparql")
+    assert (endpoint, URIRef("http://www.w3.org/ns/sparql-service-description#endpoint"), endpoint) in g
+
+
+def test_the_service_description_carries_exactly_its_headers(client):
+    r = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert set(r.headers.keys()) == SECURITY_HEADERS | {
+        "Access-Control-Allow-Origin", "Content-Length", "Content-Type", "Date", "ETag", "Vary"}
+    assert r.headers.getlist("Access-Control-Allow-Origin") == ["*"] and r.headers.getlist("Vary") == ["Accept"]
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("ask, accept, mime", [
+    ("", BROWSER, "text/html"),
+    ("", "text/html;q=0.9,text/turtle;q=0.8", "text/html"),
+    ("?format=turtle", BROWSER, "text/turtle"),          # a format named: the description, even for a browser
+    ("?format=jsonld", "text/html", "application/ld+json"),
+    ("", "*/*", "text/turtle"),                           # HTML merely accepted is not preferred
+    ("", "text/html,text/turtle", "text/turtle"),         # nor is HTML as good as an RDF type
+    ("", "text/turtle;q=0.5,text/html;q=0.4", "text/turtle"),
+])
+def test_a_browser_gets_the_page_a_program_the_service_description(client, ask, accept, mime):
+    r = client.get("/sparql" + ask, headers={"Accept": accept})
+    assert r.status_code == 200 and r.mimetype == mime
+    assert ("<html" in r.get_data(as_text=True)) is (mime == "text/html")
+
+
+def test_the_table_format_of_the_web_pages_is_not_a_protocol_format(client):
+    """?format=table names the HTML table of the saved-query pages: /sparql answers SPARQL JSON instead."""
+    r = client.get("/sparql?format=table&query=" + urllib.parse.quote("SELECT ?x WHERE { BIND (1 AS ?x) }"))
+    assert r.status_code == 200 and r.mimetype == "application/sparql-results+json"
+    assert json.loads(r.get_data(as_text=True)) == {
+        "head": {"vars": ["x"]},
+        "results": {"bindings": [{"x": {"type": "literal", "value": "1",
+                                        "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}
