@@ -376,7 +376,7 @@ def test_placeholders_around_a_bracket_keep_it_inside_its_sentence():
 def test_regression_no_break_space_after_the_responsibility_clause():
     """A notice copied from a web page: a no-break space (U+00A0) after the closing bracket hid the
     clause ("names no responsible body"); on the last line the notice was refused as truncated."""
-    for blank in ("\u00a0", "\u2002", "\u202f", "\u3000"):
+    for blank in ("\u00a0", "\u2002", "\u202f", "\u3000", "\ufeff"):     # \ufeff: a stray BOM
         body = f"推广节能低碳产品。（省发展改革委牵头，省商务厅配合）{blank}\n（二）设立担保基金\n对企业给予担保（省财政厅负责）。{blank}"
         doc = read(body)
         first, second = doc.measures
