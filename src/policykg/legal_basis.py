@@ -152,6 +152,9 @@ def link(sentences_: list[Sentence], passages: list[Passage], rests_on: float = 
             seen[run] = sum(1 for p in passages if run in p.norm.text) > COMMON
         return seen[run]
     best: dict[tuple[int, str, int], Link] = {}
+    # compared unrounded: a Link holds its score rounded, and a later paragraph a hair below the
+    # best (0.4442 after 0.4444) or level with it must not replace it
+    raw: dict[tuple[int, str, int], float] = {}
     for s in sentences_:
         grams = bigrams(s.norm.text)
         if len(s.norm.text) < 8:
@@ -171,8 +174,9 @@ def link(sentences_: list[Sentence], passages: list[Passage], rests_on: float = 
             if score < rests_on:
                 continue
             key = (s.measure, p.law, p.article)
-            if key in best and best[key].score >= score:
+            if key in raw and raw[key] >= score:
                 continue
+            raw[key] = score
             best[key] = Link(
                 s.measure, p.law, p.article, p.paragraph,
                 "restates" if score >= restates else "restsOn", round(score, 3),
@@ -300,7 +304,8 @@ def _surface(text: str, word: str, synonyms: bool) -> tuple[int, int] | None:
     from .terms import thesaurus
     forms = [w for w, c in thesaurus().canonical.items() if c == word] if synonyms else []
     forms = forms or [word]
-    hits = [(i, i + len(f)) for f in sorted(forms, key=len, reverse=True) if (i := text.find(f)) >= 0]
+    # the earliest; of two forms there (拖欠, 拖欠款) the shorter: _phrases grows it as far as both sides agree
+    hits = [(i, i + len(f)) for f in forms if (i := text.find(f)) >= 0]
     return min(hits) if hits else None
 
 
@@ -491,15 +496,16 @@ def compare_versions(old: dict[int, str], new: dict[int, str], threshold: float 
         changes.append(Change("unchanged" if same else "changed", a, b, round(ratio, 3)))
     # An article split over several new ones matches none of them as a whole:
     # align its paragraphs instead, and call it changed into each new article.
-    new_paragraphs = [(b, normalise(p).text) for b, t in new.items() for p in t.split("\n")]
+    # the article number cut before normalising, as on the old side: in normalised text (no
+    # spaces) `^第\S+条` runs on to the paragraph's last 条 (本条例, 条件), eating its words
+    new_paragraphs = [(b, normalise(re.sub(r"^第\S+条\s*", "", p)).text) for b, t in new.items() for p in t.split("\n")]
     for a in sorted(set(old) - used_old):
         targets: dict[int, float] = {}
         for paragraph in old[a].split("\n"):
             pn = normalise(re.sub(r"^第\S+条\s*", "", paragraph)).text
             if len(pn) < 10:
                 continue
-            ratio, b = max((SequenceMatcher(None, pn, re.sub(r"^第\S+条", "", q), autojunk=False).ratio(), b)
-                           for b, q in new_paragraphs)
+            ratio, b = max((SequenceMatcher(None, pn, q, autojunk=False).ratio(), b) for b, q in new_paragraphs)
             if ratio >= SPLIT_PARAGRAPH:
                 targets[b] = max(targets.get(b, 0.0), ratio)
         for b, ratio in sorted(targets.items()):
