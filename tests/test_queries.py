@@ -208,6 +208,8 @@ def test_body_variants(store):
     ("departments-of-measure", {"number": BODY + "zhangye-miit"},
      f"parameter 'number': {BODY}zhangye-miit is not a measure"),
     ("measures-by-department", {"department": BODY + "nope"}, f"parameter 'department': {BODY}nope is not a government body"),
+    # a prefixed name no body holds: expanded with the store's prefixes, then refused
+    ("measures-by-department", {"department": "body:nope"}, f"parameter 'department': {BODY}nope is not a government body"),
     ("measures-by-department", {"department": "https://w3id.org/policykg/id/doc/zczmbf-2021-9/measure/1"},
      "is not a government body"),
     ("measures-citing", {"document": "body:zhangye-miit"}, f"parameter 'document': {BODY}zhangye-miit is not a legal document"),
