@@ -124,3 +124,27 @@ def test_a_dead_worker_is_described_by_how_it_ended(pool):
     assert "exit status 3" in store._died(Ended(3))
     store.memory_mb = 400
     assert "memory limit of 400 MB" in store._died(Ended(-signal.SIGABRT))
+
+
+def test_regression_a_worker_closed_from_several_threads_at_once(pool):
+    """A store closing while a replacement worker started in the background: both threads closed
+    the worker's pipe, and the second close hit a freed descriptor (OSError EBADF, seen once in
+    a CI run of test_isolated_worker_stops_a_runaway_aggregate_and_recovers)."""
+    store = pool(workers=1)
+    (worker,) = store._all
+    barrier, errors = threading.Barrier(8), []
+
+    def close():
+        barrier.wait()
+        try:
+            worker.close()
+        except OSError as e:
+            errors.append(e)
+    threads = [threading.Thread(target=close) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert not worker.proc.is_alive() and worker.conn.closed
+    store.close()                     # and once more through the store: nothing left to close

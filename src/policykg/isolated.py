@@ -94,6 +94,10 @@ class _Worker:
     def __init__(self, context, files: list[str], memory_mb: int | None, start_timeout: float,
                  graphs: dict | None = None, path: str | None = None):
         self.memory_mb, self.start_timeout = memory_mb, start_timeout
+        # closed from two threads at once (a store closing while a replacement worker starts in
+        # the background): both saw the pipe open, and the second close hit a freed descriptor
+        self._closing = threading.Lock()
+        self.closed = False
         self.conn, child_conn = context.Pipe()
         self.proc = context.Process(target=_child, args=(child_conn, files, memory_mb, graphs, path), daemon=True)
         self.started = time.monotonic()
@@ -140,10 +144,15 @@ class _Worker:
         return status, payload
 
     def close(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join(timeout=5)
-        self.conn.close()
+        """Kill the process and close the pipe, once, whichever thread asks first."""
+        with self._closing:
+            if self.closed:
+                return
+            self.closed = True
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join(timeout=5)
+            self.conn.close()
 
 
 class IsolatedStore(Store):
