@@ -60,6 +60,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_answer(proc: subprocess.Popen, url: str, started: float, timeout: float = 600) -> float:
+    """Seconds from `started` until `url` answers (polled while the server starts); RuntimeError,
+    with what it wrote to a piped stderr, if it exits first or does not answer within `timeout`."""
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as r:
+                r.read()
+            return time.perf_counter() - started
+        except urllib.error.HTTPError:
+            raise
+        except OSError:
+            if proc.poll() is not None:
+                said = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
+                raise RuntimeError(f"{proc.args[0]} serve exited{': ' + said if said else ''}") from None
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"{proc.args[0]} serve: no answer within {timeout} s") from None
+            time.sleep(0.02)
+
+
 def serve_start(corpus: Path) -> tuple[float, float]:
     """Seconds from starting `policykg serve` to its first answer (measure-text as CSV), and its RSS."""
     port = free_port()
@@ -72,18 +91,7 @@ def serve_start(corpus: Path) -> tuple[float, float]:
     url = (f"http://127.0.0.1:{port}/queries/measure-text.csv?"
            + urllib.parse.urlencode(params_for(query)))
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url) as r:
-                    r.read()
-                break
-            except urllib.error.HTTPError:
-                raise
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("policykg serve exited") from None
-                time.sleep(0.05)
-        took = time.perf_counter() - started
+        took = wait_for_answer(proc, url, started)
         return took, rss_mb(proc.pid)
     finally:
         proc.terminate()

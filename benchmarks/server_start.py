@@ -21,14 +21,12 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from queries import params_for  # noqa: E402
-from scale_queries import free_port, load, rss_mb  # noqa: E402
+from scale_queries import free_port, load, rss_mb, wait_for_answer  # noqa: E402
 
 from policykg.queries import load_queries  # noqa: E402
 
@@ -43,20 +41,7 @@ def first_answer(exe: Path, corpus: Path, server: str, timeout: float = 600) -> 
     proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--server", server], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=timeout) as r:
-                    r.read()
-                break
-            except urllib.error.HTTPError:
-                raise
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{exe} serve exited: {proc.stderr.read().decode()[-2000:]}") from None
-                if time.perf_counter() - started > timeout:
-                    raise RuntimeError(f"{exe} serve: no answer within {timeout} s") from None
-                time.sleep(0.02)
-        took = time.perf_counter() - started
+        took = wait_for_answer(proc, url, started, timeout)
         # resident memory of the process and its children: under granian its main process and
         # worker (the query workers are the worker's), under waitress the process and its query workers
         pids = [proc.pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
