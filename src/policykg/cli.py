@@ -386,11 +386,16 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
 
 
 def _refresh_store(corpus) -> None:
-    """Bring a large corpus's on-disk store up to date now, so that no server start pays for it."""
-    from .store import corpus_files
-    path = corpus.store_path(*corpus_files(corpus))
+    """Bring a large corpus's on-disk store up to date now, so that no server start pays for it,
+    with the answers of the saved queries that need no parameter, so that no visitor waits for them."""
+    from .answers import warm
+    from .store import EmbeddedStore, corpus_files
+    files, graphs = corpus_files(corpus)
+    path = corpus.store_path(files, graphs)
     if path is not None:
         click.echo(f"store: {path}")
+        done, seconds = warm(EmbeddedStore(files, graphs, path=path))
+        click.echo(f"answers: {done} saved queries answered and kept in {seconds:.1f} s")
 
 
 @main.command()

@@ -12,6 +12,7 @@ term (see `store.bind`), never pasted into the query text.
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 import weakref
 from collections.abc import Mapping
@@ -542,6 +543,13 @@ def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, 
         if notice:
             store = notice_store(store, notice)
     bindings = bindings_for(store, query, params)
+    kept, key = store.answers, None
+    if kept is not None:
+        key = kept.key(store.prepared(query.sparql, bindings), store.graph)
+        answer = kept.get(key)
+        if answer is not None:
+            return answer
+    started = time.perf_counter()
     try:
         result = store.select(query.sparql, bindings)
     except QueryError as e:
@@ -550,4 +558,6 @@ def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, 
     if missing:
         raise QueryError(f"{store.name}: the answer to {query.name} has the columns "
                          f"{', '.join(result.variables) or 'none'}, not {', '.join(missing)}")
+    if key is not None:
+        kept.put(key, result, time.perf_counter() - started)
     return result

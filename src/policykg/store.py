@@ -194,6 +194,8 @@ class Store(ABC):
 
     prefixes: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
     name = "the embedded store"            # what error messages call it (a remote store: its URL)
+    answers = None                         # saved queries' answers kept for this data (answers.Answers)
+    graph: str | None = None               # the notice graph a view is restricted to
 
     def with_prologue(self, query: str) -> str:
         # built once: the prefixes of a store are fixed, and this runs on every query
@@ -295,6 +297,9 @@ class EmbeddedStore(Store):
         self._views: dict[tuple[str, ...], NoticeView] = {}
         if path is not None and not build:
             self.store = ox.Store.read_only(str(path))
+            # a store folder names one state of the data: answers kept in it are answers to it
+            from .answers import FOLDER, Answers
+            self.answers = Answers(Path(path) / FOLDER)
             return
         self.store = ox.Store(str(path)) if path is not None else ox.Store()
         if path is not None and only is None:
@@ -419,6 +424,7 @@ class NoticeView(Store):
 
     def __init__(self, base: EmbeddedStore, graph: str):
         self.base, self.graph = base, graph
+        self.answers = base.answers
         self.prefixes = base.prefixes
         self._default = [base._ox.NamedNode(graph), base._ox.NamedNode(SHARED_GRAPH)]
 

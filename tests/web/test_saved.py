@@ -158,3 +158,52 @@ def test_no_saved_query_page_shows_a_bare_iri_or_a_variable_name(client):
             assert heads and all(shown == q.headers[v][lang] for v, shown in heads), (name, lang)
             cells = re.sub(r"<[^>]+>", "\n", table.split("<tbody>", 1)[1])
             assert "https://w3id.org/" not in cells, (name, lang)
+
+
+def table_rows(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr>.*?</tr>", body)
+
+
+def test_a_long_answer_is_paged_and_its_pages_add_up_to_the_whole(app):
+    """PAGE_ROWS deliberately tight: the pages of department-workload, followed by their own
+    next links, hold the rows of the one-page answer, in its order."""
+    from policykg.web import create_app
+    tight = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "PAGE_ROWS": 10}).test_client()
+    whole = table_rows(app.test_client().get("/queries/department-workload?lang=en").get_data(as_text=True))
+    assert len(whole) > 25
+    pages, url, seen = [], "/queries/department-workload?lang=en", []
+    while url:
+        html = tight.get(url).get_data(as_text=True)
+        seen.append(url)
+        pages.append(table_rows(html))
+        nxt = re.search(r'<a rel="next" href="([^"]+)"', html)
+        url = nxt and nxt[1].replace("&amp;", "&")
+    assert [len(p) for p in pages[:-1]] == [10] * (len(pages) - 1) and 0 < len(pages[-1]) <= 10
+    assert sum(pages, []) == whole and len(pages) == -(-len(whole) // 10)
+    assert seen[1] == "/queries/department-workload?lang=en&page=2"
+    last = tight.get(seen[-1]).get_data(as_text=True)
+    assert f"{len(whole)} rows" in last and f"rows {(len(pages) - 1) * 10 + 1}–{len(whole)} on this page" in last
+    assert 'rel="next"' not in last
+    assert re.search(r'<a rel="prev" href="/queries/department-workload\?lang=en&amp;page=2"', tight.get(
+        "/queries/department-workload?lang=en&page=3").get_data(as_text=True))
+    tight = tight.application.test_client()              # a new visitor: no language cookie
+    second = tight.get("/queries/department-workload?page=2").get_data(as_text=True)
+    assert '<a rel="prev" href="/queries/department-workload">上一页</a>' in second      # page 1 has no number
+    first = tight.get("/queries/department-workload").get_data(as_text=True)
+    assert "本页显示第 1–10 行" in first and 'rel="prev"' not in first
+    # one page: no paging line at all
+    assert "rows 1–" not in app.test_client().get("/queries/department-workload?lang=en").get_data(as_text=True)
+
+
+def test_a_page_number_that_is_not_one_is_a_400_naming_the_parameter(app):
+    from policykg.web import create_app
+    tight = create_app({"TESTING": True, "SPARQL_ISOLATE": False, "PAGE_ROWS": 10}).test_client()
+    for bad in ("0", "-1", "abc", "２", "1.5", ""):
+        r = tight.get(f"/queries/department-workload?page={bad}")
+        assert r.status_code == 400 and "parameter &#39;page&#39;" in r.get_data(as_text=True), bad
+    r = tight.get("/queries/department-workload?page=999")
+    assert r.status_code == 400 and "999 is past the last page of this answer" in r.get_data(as_text=True)
+    # a download is the whole answer: it takes no page
+    r = tight.get("/queries/department-workload.csv?page=2")
+    assert r.status_code == 400 and "unknown parameter page" in r.get_data(as_text=True)

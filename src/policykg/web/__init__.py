@@ -35,6 +35,7 @@ DEFAULTS = {
     "PUBLIC_URL": None,                                # the site's public base URL; None: relative links only
     "ENDPOINT": None,                                  # a SPARQL endpoint to serve from instead of the embedded store
     "CACHE_BYTES": 64 * 1024 * 1024,                   # answers kept for repeated requests (LRU, bytes); 0: none
+    "PAGE_ROWS": 1_000,                                # rows of a saved query's answer per HTML page
 }
 
 # Every answer: no type sniffing, no framing, and scripts and fetches from this site only

@@ -12,6 +12,7 @@ from .pages import labels_of, local_path, store
 
 bp = Blueprint("saved", __name__)
 TWINS = {"csv", "tsv", "json", "xml"}
+PAGE = "page"          # of an HTML answer, PAGE_ROWS rows each; a twin (a download) is the whole answer
 
 
 @bp.route("/queries")
@@ -54,9 +55,13 @@ def run(name: str):
     if name not in queries:
         return not_found("query", name, suggestions=[(q, url_for("saved.run", name=q)) for q in nearest(name, queries)])
     query = queries[name]
-    unknown = sorted(set(request.args) - {p.name for p in query.parameters} - {"lang", NOTICE, "download"})
+    own = {"lang", NOTICE} | ({"download"} if fmt else {PAGE})
+    unknown = sorted(set(request.args) - {p.name for p in query.parameters} - own)
     if unknown:
         return _error(query, f"unknown parameter {', '.join(unknown)}; accepted: {query.accepted()}", fmt)
+    page = _page()
+    if isinstance(page, str):
+        return _error(query, page, fmt)
     params = _params(query)
     notice = request.args.get(NOTICE, "").strip()
     missing = [p for p in query.parameters if p.required and p.name not in params and p.default is None]
@@ -79,13 +84,32 @@ def run(name: str):
         resp = Response(body, mimetype=MEDIA_TYPES[fmt])
         resp.headers["Content-Disposition"] = f'{"attachment" if person else "inline"}; filename="{name}.{fmt}"'
         return resp
-    rows = cells(query, result)
+    size = int(current_app.config["PAGE_ROWS"])
+    pages = max(1, -(-len(result.rows) // size))
+    if page > pages:
+        return _error(query, f"parameter {PAGE!r}: {page} is past the last page of this answer ({pages} of "
+                             f"{size} rows)", fmt)
+    shown = ResultSet(result.variables, result.rows[(page - 1) * size: page * size])
+    rows = cells(query, shown)
     scope = notice_store(store(), notice) if notice else store()
     bound = bind(query.sparql, bindings_for(scope, query, params))
-    return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None,
+    here = {**params, **({NOTICE: notice} if notice else {}), **({"lang": "en"} if request.args.get("lang") == "en" else {})}
+    paging = {"page": page, "pages": pages, "first": (page - 1) * size + 1, "last": (page - 1) * size + len(shown.rows),
+              "previous": url_for("saved.run", name=query.name, **here, **({PAGE: page - 1} if page > 2 else {}))
+              if page > 1 else None,
+              "next": url_for("saved.run", name=query.name, **here, **{PAGE: page + 1}) if page < pages else None}
+    return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None, paging=paging,
                            chart=bar_chart(query, result), edit=url_for("explore.editor", query=bound),
                            choices=choices(query), permalink=url_for("saved.run", name=query.name, **params,
                                                                    **({NOTICE: notice} if notice else {})))
+
+
+def _page() -> int | str:
+    """The page of an HTML answer asked for (1 when not), or what is wrong with it."""
+    raw = request.args.get(PAGE, "1").strip()
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        return f"parameter {PAGE!r}: {raw!r} is not a page number (1, 2, …)"
+    return int(raw)
 
 
 def with_labels(query, result: ResultSet) -> ResultSet:

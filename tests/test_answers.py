@@ -1,0 +1,182 @@
+"""Saved queries' answers kept per version of a corpus's on-disk store (policykg.answers)."""
+import dataclasses
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from policykg import answers as answers_module
+from policykg import corpus as corpus_module
+from policykg.answers import FOLDER, Answers, warm
+from policykg.corpus import SHIPPED_ID, Corpus
+from policykg.queries import load_queries, run_saved_query
+from policykg.results import ResultSet, Term
+from policykg.store import EmbeddedStore, corpus_files, open_store
+
+NOTICES = Path(__file__).parent / "fixtures" / "notices"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A corpus of the shipped notice alone, kept as an on-disk store (ON_DISK_FROM 0)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(corpus_module, "ON_DISK_FROM", 0)
+        open_store(corpus=Corpus(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def keep_all(monkeypatch):
+    """The shipped notice's answers take the engine milliseconds: keep them all the same."""
+    monkeypatch.setattr(answers_module, "KEEP_FROM", 0)
+
+
+@pytest.fixture
+def on_disk(folder, monkeypatch):
+    monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 0)
+    store = open_store(corpus=Corpus(folder))
+    yield store
+    for f in store.answers.folder.glob("*"):
+        f.unlink()                       # each test starts with no answers kept
+
+
+def engine_refuses(store, monkeypatch):
+    """From now on the store's engine fails: an answer can only come from what was kept."""
+    def refused(*args, **kwargs):
+        raise AssertionError("the engine was asked")
+    monkeypatch.setattr(store, "_run", refused)
+
+
+def test_an_answer_is_kept_in_the_store_folder_and_read_back_by_another_process_s_store(on_disk, folder, monkeypatch):
+    computed = run_saved_query(on_disk, "department-workload")
+    (kept,) = (on_disk.answers.folder).glob("*.pickle")
+    assert kept.parent.parent.parent == folder / ".store" and len(computed.rows) > 10
+    again = open_store(corpus=Corpus(folder))        # another opening of the same store: a new process's
+    engine_refuses(again, monkeypatch)
+    assert run_saved_query(again, "department-workload") == computed
+    # what was kept is what the engine gives: the in-memory store of the same files agrees
+    files, graphs = corpus_files(Corpus(folder))
+    assert run_saved_query(EmbeddedStore(files, graphs), "department-workload").rows == computed.rows
+
+
+def test_each_binding_and_each_notice_view_has_its_own_answer(on_disk, monkeypatch):
+    finance = run_saved_query(on_disk, "measures-by-department", {"department": "市财政局"})
+    miit = run_saved_query(on_disk, "measures-by-department", {"department": "市工信局"})
+    assert finance.rows != miit.rows and len(on_disk.answers) == 2
+    # the same body named by its IRI binds the same term: the same text runs, the same entry answers
+    iri = "https://w3id.org/policykg/id/body/zhangye-finance"
+    by_iri = run_saved_query(on_disk, "measures-by-department", {"department": iri})
+    assert by_iri == finance and len(on_disk.answers) == 2
+    view = run_saved_query(on_disk, "documents", {"notice": SHIPPED_ID})
+    whole = run_saved_query(on_disk, "documents")
+    assert len(on_disk.answers) == 4
+    engine_refuses(on_disk, monkeypatch)
+    assert run_saved_query(on_disk, "documents", {"notice": SHIPPED_ID}) == view
+    assert run_saved_query(on_disk, "documents") == whole
+
+
+def test_a_saved_query_edited_is_answered_anew(on_disk, monkeypatch):
+    query = load_queries()["documents"]
+    first = run_saved_query(on_disk, query)
+    edited = dataclasses.replace(query, sparql=query.sparql.replace("SELECT", "SELECT DISTINCT", 1))
+    run_saved_query(on_disk, edited)
+    assert len(on_disk.answers) == 2 and first.rows
+
+
+def test_an_answer_cut_short_or_not_ours_is_computed_again(on_disk, tmp_path):
+    computed = run_saved_query(on_disk, "documents")
+    (kept,) = on_disk.answers.folder.glob("*.pickle")
+    kept.write_bytes(kept.read_bytes()[:40])                      # a crash in the middle of a write
+    assert run_saved_query(on_disk, "documents") == computed
+    assert kept.read_bytes() == pickle.dumps(computed, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # a file that would build something else than terms (here: call os.system) builds nothing
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {tmp_path / 'ran'}",))
+    kept.write_bytes(pickle.dumps(Evil()))
+    assert run_saved_query(on_disk, "documents") == computed
+    assert not (tmp_path / "ran").exists()
+    kept.write_bytes(pickle.dumps(("not", "an", "answer")))
+    assert run_saved_query(on_disk, "documents") == computed
+
+
+def test_the_folder_is_bounded_least_recently_used_first(tmp_path):
+    answers = Answers(tmp_path / FOLDER, limit=4000)
+    small = ResultSet(["x"], [(Term.literal("中" * 40),)] * 3)
+    size = len(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL))
+    keep = 4000 // size
+    for i in range(keep + 2):
+        assert answers.put(f"k{i}", small)
+        os.utime(answers.folder / f"k{i}.pickle", (1000 + i, 1000 + i))    # written one after another
+    assert answers.get("k2") == small                                      # used: now the newest
+    assert answers.put("last", small)
+    left = {p.stem for p in answers.folder.glob("*.pickle")}
+    assert len(left) * size <= 4000 and {"k2", "last"} <= left and "k0" not in left and "k1" not in left
+    big = ResultSet(["x"], [(Term.literal(str(i)),) for i in range(400)])  # more than a quarter of the limit
+    assert not answers.put("big", big) and answers.get("big") is None
+
+
+def test_an_answer_the_engine_gives_quicker_than_reading_it_back_is_not_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(answers_module, "KEEP_FROM", 0.02)
+    answers = Answers(tmp_path / FOLDER)
+    small = ResultSet(["x"], [(Term.literal("x"),)])
+    assert not answers.put("quick", small, seconds=0.019) and answers.get("quick") is None
+    assert answers.put("slow", small, seconds=0.02) and answers.get("slow") == small
+
+
+def test_a_folder_that_cannot_be_written_keeps_nothing_and_answers_all_the_same(on_disk, monkeypatch):
+    monkeypatch.setattr(on_disk.answers, "folder", Path("/proc/no-such-folder") / FOLDER)
+    rows = run_saved_query(on_disk, "documents").rows
+    assert rows and len(on_disk.answers) == 0
+
+
+def test_warm_answers_every_query_without_a_required_parameter_and_then_reads_them(on_disk, monkeypatch):
+    queries = load_queries()
+    free = {n for n, q in queries.items() if not any(p.required and p.default is None for p in q.parameters)}
+    assert "documents" in free and "search" not in free and "co-responsibility" in free
+    done, _ = warm(on_disk)
+    assert done == len(free) == len(on_disk.answers)
+    engine_refuses(on_disk, monkeypatch)
+    for name in sorted(free):
+        run_saved_query(on_disk, name)
+    with pytest.raises(AssertionError, match="engine was asked"):
+        run_saved_query(on_disk, "search", {"text": "应收账款"})
+    assert warm(EmbeddedStore()) == (0, 0.0)                          # in memory: nothing is kept
+
+
+def test_answers_go_with_their_store_when_a_notice_is_ingested(folder, tmp_path, monkeypatch):
+    """Regression guard for the one promise that matters: never an answer of older data."""
+    import shutil
+    monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 0)
+    copy = tmp_path / "corpus"
+    shutil.copytree(folder, copy)
+    before = run_saved_query(open_store(corpus=Corpus(copy)), "documents")
+    old_store = next((copy / ".store").iterdir())
+    assert (old_store / FOLDER).is_dir()
+    Corpus(copy).ingest(NOTICES / "shanghai-2024-road-transport.txt")
+    after = run_saved_query(open_store(corpus=Corpus(copy)), "documents")
+    assert not old_store.exists() and len(after.rows) == len(before.rows) + 1
+    assert any("上海市促进道路运输业高质量发展行动方案" in t.value for row in after.rows for t in row if t)
+
+
+def test_the_cli_ingest_warms_the_answers_of_the_store_it_builds(folder, tmp_path, monkeypatch):
+    import shutil
+    from click.testing import CliRunner
+    from policykg.cli import main
+    monkeypatch.setattr(corpus_module, "ON_DISK_FROM", 0)
+    copy = tmp_path / "corpus"
+    shutil.copytree(folder, copy)
+    r = CliRunner().invoke(main, ["ingest", str(NOTICES / "shanghai-2024-road-transport.txt"), "--corpus", str(copy)])
+    assert r.exit_code == 0, r.output
+    free = sum(1 for q in load_queries().values() if not any(p.required and p.default is None for p in q.parameters))
+    assert f"answers: {free} saved queries answered and kept in " in r.output
+    (store,) = (copy / ".store").iterdir()
+    assert len(list((store / FOLDER).glob("*.pickle"))) == free
+
+
+def test_a_remote_store_or_an_in_memory_one_keeps_no_answers():
+    from policykg.store import RemoteStore
+    assert EmbeddedStore().answers is None and RemoteStore("http://127.0.0.1:9/sparql").answers is None
