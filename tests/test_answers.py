@@ -175,6 +175,11 @@ def test_the_cli_ingest_warms_the_answers_of_the_store_it_builds(folder, tmp_pat
     assert f"answers: {free} saved queries answered and kept in " in r.output
     (store,) = (copy / ".store").iterdir()
     assert len(list((store / FOLDER).glob("*.pickle"))) == free
+    # --no-answers: the store is brought up to date, nothing is answered
+    r = CliRunner().invoke(main, ["remove", "shanghai-2024-road-transport", "--no-answers", "--corpus", str(copy)])
+    assert r.exit_code == 0 and "store: " in r.output and "answers:" not in r.output, r.output
+    (store,) = (copy / ".store").iterdir()
+    assert not (store / FOLDER).exists()
 
 
 def test_a_remote_store_or_an_in_memory_one_keeps_no_answers():

@@ -335,6 +335,11 @@ corpus_option = click.option("--corpus", "folder", type=click.Path(file_okay=Fal
                              help="The corpus folder (default: $POLICYKG_CORPUS, or ~/.local/share/policykg/corpus).")
 
 
+answers_option = click.option("--no-answers", "no_answers", is_flag=True,
+                               help="Do not answer the saved queries that need no parameter after bringing a large "
+                                    "corpus's store up to date (their first visitor then waits for them).")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--id", "id_", metavar="ID", help="The notice's id (default: from its document number, or the file name).")
@@ -344,9 +349,10 @@ corpus_option = click.option("--corpus", "folder", type=click.Path(file_okay=Fal
 @click.option("--registry", "registries", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A registry file of more bodies (Turtle, like data/registry/bodies.ttl), kept in the "
                    "corpus for this and every later ingest and served beside the shipped registries; repeatable.")
+@answers_option
 @corpus_option
 def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, title: str | None,
-           replace: bool, registries: tuple[Path, ...], folder: Path | None) -> None:
+           replace: bool, registries: tuple[Path, ...], no_answers: bool, folder: Path | None) -> None:
     """Add notices to the corpus: copy, extract, validate, store as a named graph.
 
     Each file is added whole or not at all; a failure leaves the corpus as it was. A folder
@@ -380,12 +386,12 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
             state = "added" if done.changed else "unchanged (the same bytes are already there)"
             click.echo(f"{path}: {entry.id} {state}: {entry.measures} measures, {entry.bodies} bodies, "
                        f"{len(entry.warnings)} warnings")
-    _refresh_store(corpus)
+    _refresh_store(corpus, answers=not no_answers)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _refresh_store(corpus) -> None:
+def _refresh_store(corpus, answers: bool = True) -> None:
     """Bring a large corpus's on-disk store up to date now, so that no server start pays for it,
     with the answers of the saved queries that need no parameter, so that no visitor waits for them."""
     from .answers import warm
@@ -394,6 +400,8 @@ def _refresh_store(corpus) -> None:
     path = corpus.store_path(files, graphs)
     if path is not None:
         click.echo(f"store: {path}")
+        if not answers:
+            return
         done, seconds = warm(EmbeddedStore(files, graphs, path=path))
         click.echo(f"answers: {done} saved queries answered and kept in {seconds:.1f} s")
 
@@ -420,8 +428,9 @@ def documents(fmt: str, folder: Path | None) -> None:
 
 @main.command()
 @click.argument("id_", metavar="ID")
+@answers_option
 @corpus_option
-def remove(id_: str, folder: Path | None) -> None:
+def remove(id_: str, no_answers: bool, folder: Path | None) -> None:
     """Remove a notice from the corpus."""
     from .corpus import Corpus, CorpusError
     try:
@@ -430,7 +439,7 @@ def remove(id_: str, folder: Path | None) -> None:
     except CorpusError as e:
         fail(str(e))
     click.echo(f"removed {entry.id} ({entry.title})")
-    _refresh_store(corpus)
+    _refresh_store(corpus, answers=not no_answers)
 
 
 @main.command()
