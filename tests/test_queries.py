@@ -81,6 +81,22 @@ def test_co_responsibility(store):
     assert pairs[(BODY + "zhangye-agriculture", BODY + "zhangye-animal-husbandry")] == 12
 
 
+def test_co_responsibility_of_one_department_is_its_share_of_all_pairs(store):
+    """The query anchors on the department when given (a filter on it read every pair of every
+    measure: 13.7 s at 10,000 notices) and pairs each two bodies once when not; both answers agree."""
+    everything = run(store, "co-responsibility")
+    pairs = {}
+    for r in everything.rows:
+        a, b, n = r[0].value, r[1].value, int(r[2].value)
+        pairs.setdefault(a, {})[b] = n
+        pairs.setdefault(b, {})[a] = n
+    for body in (BODY + "zhangye-finance", BODY + "zhangye-statistics", BODY + "zhangye-agriculture"):
+        rs = run(store, "co-responsibility", department=body)
+        assert {r[0].value for r in rs.rows} == {body}
+        assert {r[1].value: int(r[2].value) for r in rs.rows} == pairs[body]
+        assert ints(rs, "shared") == sorted(ints(rs, "shared"), reverse=True)
+
+
 def test_cited_documents(store):
     rs = run(store, "cited-documents")
     rows = {r[0].value.removeprefix(LEGAL): (r[2].value, int(r[3].value), r[4].value) for r in rs.rows}

@@ -86,6 +86,15 @@ def test_every_saved_query_gives_the_embedded_rows(backend, embedded):
                      "; ".join(f"{n}: {why}" for n, why in sorted(gaps.items())))
 
 
+def test_an_optional_parameter_left_out_gives_the_embedded_rows(backend, embedded):
+    """co-responsibility tells a department given (bound by VALUES before its pattern) from none
+    (BOUND tested before the pattern binds it): every server must read it the same way."""
+    remote = open_store(backend.url)
+    local_rows = run_saved_query(embedded, "co-responsibility")
+    assert len(local_rows.rows) > 20
+    assert normalise(run_saved_query(remote, "co-responsibility")) == normalise(local_rows)
+
+
 def test_a_notice_view_reads_its_graph_and_the_shared_one(backend, embedded):
     remote = open_store(backend.url)
     assert remote.notices() == {NOTICE_GRAPH}
