@@ -196,3 +196,78 @@ def policykg_serve(folder, *args: str, env: dict | None = None, probe: str = "/"
         yield base, proc
     finally:
         stop(proc, 20)
+
+
+class Relay:
+    """An HTTP/1.1 relay on 127.0.0.1 to a real server (`target`: its scheme://host:port), for
+    what only the path between can do: see how many connections a client opened, when each
+    request arrived, and damage one request's body so that the server itself refuses it.
+    `damage(method, path, body)` returns the body to forward; `seen` gets (method, path,
+    connection number, the server's status) per request."""
+
+    def __init__(self, target: str, damage=None, on_request=None):
+        from urllib.parse import urlsplit
+        import http.client
+        parts = urlsplit(target)
+        relay = self
+        self.seen: list[tuple[str, str, int, int]] = []
+        self.connections = 0
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"            # keeps the client's connection open
+
+            def setup(self):
+                super().setup()
+                with lock:
+                    relay.connections += 1
+                    self.number = relay.connections
+                self.upstream = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+            def finish(self):
+                super().finish()
+                self.upstream.close()
+
+            def _relay(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                if on_request is not None:
+                    on_request(self.command, self.path)
+                if damage is not None and body is not None:
+                    body = damage(self.command, self.path, body)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+                self.upstream.request(self.command, self.path, body=body, headers=headers)
+                answer = self.upstream.getresponse()
+                data = answer.read()
+                with lock:
+                    relay.seen.append((self.command, self.path, self.number, answer.status))
+                self.send_response(answer.status, answer.reason)
+                for k, v in answer.getheaders():
+                    if k.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            do_GET = do_PUT = do_DELETE = do_POST = _relay
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextlib.contextmanager
+def relay(target: str, damage=None, on_request=None):
+    r = Relay(target, damage, on_request)
+    try:
+        yield r
+    finally:
+        r.close()

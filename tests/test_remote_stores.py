@@ -19,6 +19,7 @@ from policykg.store import SHARED_GRAPH, open_store
 
 from . import stores
 from .loopback import http_server
+from .loopback import relay as stores_relay
 from .test_store import normalise
 
 NOTICE_GRAPH = GRAPH_BASE + SHIPPED_ID
@@ -184,3 +185,111 @@ def test_virtuoso_is_sent_an_ascii_separator_and_its_answer_restored():
     answer = ResultSet(["l", "m"], [(Term.literal("市财政局~policykg-separator-0~市税务局"), Term.literal("a, b"))])
     assert standard(answer).rows == [(Term.literal("市财政局、市税务局"), Term.literal("a, b"))]
     assert DIALECTS["oxigraph"].rewrite(q) == (q, DIALECTS["oxigraph"].rewrite(q)[1])
+
+
+def _sender(backend, monkeypatch, gsp=None):
+    from policykg.publish import Sender
+    from policykg.remote import Authenticator, dialect_for
+    for k, v in backend.env.items():
+        monkeypatch.setenv(k, v)
+    dialect = dialect_for(backend.url)
+    gsp = gsp or dialect.gsp_url(backend.url)
+    return dialect, gsp, Sender(gsp, dialect, Authenticator(gsp))
+
+
+def _triples(url: str, graph: str) -> int:
+    return int(open_store(url).select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows[0][0].value)
+
+
+class ReadCounting:
+    """An embedded store as publish reads it (named graphs, N-Triples dumps), noting the order
+    and number of the graphs read out: the shared graph, the shipped notice and copies of it."""
+
+    def __init__(self, embedded, copies: int):
+        import pyoxigraph as ox
+        self._ox, self.store, self.read = ox, self, []
+        self.inner = ox.Store()
+        nt = ox.RdfFormat.N_TRIPLES
+        notice = embedded.store.dump(format=nt, from_graph=ox.NamedNode(NOTICE_GRAPH))
+        graphs = {SHARED_GRAPH: embedded.store.dump(format=nt, from_graph=ox.NamedNode(SHARED_GRAPH)), NOTICE_GRAPH: notice}
+        graphs.update({f"{GRAPH_BASE}zz-publish-test-{n:02d}": notice for n in range(copies)})
+        for iri, data in graphs.items():
+            self.inner.load(data, format=nt, to_graph=ox.NamedNode(iri))
+        self.sizes = {iri: data.count(b"\n") for iri, data in graphs.items()}
+
+    def named_graphs(self):
+        return self.inner.named_graphs()
+
+    def dump(self, **kw):
+        self.read.append(kw["from_graph"].value)
+        return self.inner.dump(**kw)
+
+
+def test_a_failure_midway_through_a_parallel_publish(backend, embedded, monkeypatch):
+    """Two PUTs in flight, on kept connections (with the store's authentication), graphs read out
+    one at a time; the server refuses the sixth graph (its body cut in half on the way): no
+    further graph is sent, those in flight finish, every graph reported is complete, and the
+    error names the refused graph with the server's own answer."""
+    from policykg.publish import PublishError, publish
+    workers = 2
+    store = ReadCounting(embedded, 14)
+    order = [SHARED_GRAPH, NOTICE_GRAPH] + sorted(i for i in store.sizes if "zz-publish-test" in i)
+    bad = order[5]
+    dialect, gsp, cleanup = _sender(backend, monkeypatch)
+    answered, backlog = [], []
+
+    def damage(method, path, body):
+        return body[:len(body) // 2] if method == "PUT" and urllib.parse.quote(bad, safe="") in path else body
+
+    def arrived(method, path):
+        if method == "PUT":        # graphs read out but not yet answered, when a PUT arrives
+            backlog.append(len(store.read) - sum(1 for m, *_ in relay.seen if m == "PUT"))
+    base = gsp.split("/", 3)
+    try:
+        with stores_relay(f"{base[0]}//{base[2]}", damage, arrived) as relay:
+            lines = []
+            with pytest.raises(PublishError) as e:
+                publish(store, backend.url, gsp.replace(f"{base[0]}//{base[2]}", relay.url), dialect,
+                        report=lines.append, workers=workers)
+        status = next(s for m, p, _, s in relay.seen if m == "PUT" and urllib.parse.quote(bad, safe="") in p)
+        assert status >= 400 and str(e.value).startswith(f"PUT of graph <{bad}> to ") and f"HTTP {status}" in str(e.value)
+        assert store.read == order[:len(store.read)]                     # the shared graph first, then by IRI
+        assert max(backlog) <= workers + 1                               # never more held than that
+        put = {line.split()[1] for line in lines if line.startswith("put ")}
+        sent = {urllib.parse.unquote(p.split("graph=", 1)[1]) for m, p, _, s in relay.seen if m == "PUT" and s < 300}
+        assert put == sent and set(order[:5]) <= put and bad not in put
+        assert order[-1] not in sent                                     # it stopped sending
+        for iri in order:
+            # (the refused graph is left as the server left it: Oxigraph empties a graph before
+            # reading the body, Virtuoso keeps what it read of it)
+            if iri != bad:
+                assert _triples(backend.url, iri) == (store.sizes[iri] if iri in put or iri in order[:2] else 0), iri
+        # one connection per worker, kept (and the challenge's probe, where the store authenticates)
+        assert relay.connections <= workers + (1 if backend.env else 0)
+    finally:
+        for iri in order[2:]:
+            with contextlib.suppress(PublishError):
+                cleanup.delete(iri)
+        cleanup.close()
+
+
+def test_a_stale_graph_is_listed_then_pruned(backend, embedded, monkeypatch):
+    """A notice graph in the store that the corpus no longer has: a publish and a dry run list it
+    with its size (the publish asks the store for its graphs' names only), --prune deletes it."""
+    from policykg.publish import LocalGraph, publish
+    dialect, gsp, sender = _sender(backend, monkeypatch)
+    stale = GRAPH_BASE + "zz-withdrawn"
+    sender.put(LocalGraph(stale, b'<https://w3id.org/policykg/id/zz> <http://www.w3.org/2000/01/rdf-schema#label> "withdrawn" .\n'))
+    said = f"stale    {stale}  (1 triples; not in the corpus; --prune deletes it)"
+    try:
+        for dry in (False, True):
+            lines = []
+            publish(embedded, backend.url, gsp, dialect, dry_run=dry, report=lines.append)
+            assert said in lines and lines[-1] == said, lines
+        assert f"same     {NOTICE_GRAPH}  " in lines[1] and lines[0].startswith(f"same     {SHARED_GRAPH}  ")
+        lines = []
+        changes = publish(embedded, backend.url, gsp, dialect, prune=True, report=lines.append)
+        assert lines[-1] == f"deleted  {stale}" and [c.action for c in changes][-1] == "stale"
+        assert _triples(backend.url, stale) == 0 and open_store(backend.url).notices() == {NOTICE_GRAPH}
+    finally:
+        sender.close()
