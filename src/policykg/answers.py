@@ -9,8 +9,9 @@ grown from an older one is a copy of its database alone, without the folder).
 A corpus-wide saved query takes seconds at 10,000 notices (benchmarks/results/
 scale-queries-10000-2026-11-30.txt: up to 40 s) and gives the same rows until the data
 change. `policykg ingest` computes the answer of every saved query that needs no parameter
-once, after it builds the store (`warm`); an answer to a query with parameters is kept the
-first time someone asks. Read back, the largest answer (196,389 rows) takes about 0.1 s;
+once, after it builds the store (`warm`), and of those whose one parameter names one of a
+few things (an instrument, a target group, a law) for each of them; any other answer is kept
+the first time someone asks. Read back, the largest answer (196,389 rows) takes about 0.1 s;
 an answer the engine gives in under KEEP_FROM is not kept.
 
 The key is the whole text the engine runs (prologue, query, parameters bound as a VALUES
@@ -40,6 +41,7 @@ LIMIT = 512 * 1024 * 1024        # bytes of answers kept per store
 # An answer the engine gives in less is not kept: reading a kept one back costs about a
 # millisecond (benchmarks/scale_queries.py --answers), more than many saved queries take.
 KEEP_FROM = 0.02                 # seconds
+AHEAD = 50                       # a parameter's values answered ahead by `warm`, at most
 
 
 class _Unpickler(pickle.Unpickler):
@@ -152,21 +154,32 @@ def _scan(folder: Path) -> Iterable[os.DirEntry]:
         return
 
 
-def warm(store, queries=None, report=None) -> tuple[int, float]:
-    """Compute and keep the answer of every saved query that needs no parameter (`queries`:
-    a name → SavedQuery map, the shipped ones by default). Returns (queries answered, seconds);
-    a store that keeps no answers (in memory, remote) computes none."""
-    from .queries import load_queries, run_saved_query
+def warm(store, queries=None, report=None, up_to: int = AHEAD) -> tuple[int, float]:
+    """Compute and keep the answer of every saved query that needs no parameter, and of each
+    query whose one parameter names one of a few things (a scheme's concepts, the legal
+    documents: at most `up_to`) for each of them, so that a pick in a form is answered at once
+    too (`queries`: a name → SavedQuery map, the shipped ones by default). Returns (answers,
+    seconds); a store that keeps no answers (in memory, remote) computes none."""
+    from .queries import ParameterError, load_queries, run_saved_query, things
     if getattr(store, "answers", None) is None:
         return 0, 0.0
     started = time.perf_counter()
     done = 0
     for query in (queries or load_queries()).values():
-        if any(p.required and p.default is None for p in query.parameters):
+        required = [p for p in query.parameters if p.required and p.default is None]
+        if not required:
+            asked = [{}]
+        elif len(query.parameters) == 1 and len(values := things(store, required[0])) <= up_to:
+            asked = [{required[0].name: v} for v in values]
+        else:
             continue
-        t = time.perf_counter()
-        run_saved_query(store, query)
-        done += 1
-        if report is not None:
-            report(query.name, time.perf_counter() - t)
+        for params in asked:
+            t = time.perf_counter()
+            try:
+                run_saved_query(store, query, params)
+            except ParameterError:
+                continue                 # a label two concepts share: the form asks which one
+            done += 1
+            if report is not None:
+                report(query.name, params, time.perf_counter() - t)
     return done, time.perf_counter() - started

@@ -403,7 +403,7 @@ def _refresh_store(corpus, answers: bool = True) -> None:
         if not answers:
             return
         done, seconds = warm(EmbeddedStore(files, graphs, path=path))
-        click.echo(f"answers: {done} saved queries answered and kept in {seconds:.1f} s")
+        click.echo(f"answers: {done} saved-query answers computed ahead in {seconds:.1f} s")
 
 
 @main.command()

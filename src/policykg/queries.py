@@ -320,6 +320,32 @@ class NameIndex:
 _INDEXES: "weakref.WeakKeyDictionary[Store, NameIndex]" = weakref.WeakKeyDictionary()
 
 
+def pick_list(store: Store, param: Parameter) -> list[str]:
+    """The values a form offers for a parameter that names things in the data (none for text)."""
+    index = name_index(store)
+    if param.type == "body":
+        return sorted(index.bodies, key=lambda name: (name[:1].isascii(), name))   # the Chinese names first
+    if param.type == "document":
+        return sorted({t for titles in index.documents.values() for t in titles})
+    if param.type == "concept":
+        return index.concept_labels[param.scheme]
+    if param.type == "measure":
+        return [str(n) for n in sorted(index.measures)]
+    return []
+
+
+def things(store: Store, param: Parameter) -> list[str]:
+    """One value per thing a parameter can name, where they are few (a scheme's concepts, the
+    legal documents): what `answers.warm` answers ahead. Bodies and measures run to thousands
+    in a large corpus, and text is free."""
+    index = name_index(store)
+    if param.type == "document":
+        return sorted(index.documents)                   # by IRI: a title in each language names it too
+    if param.type == "concept":
+        return index.concept_labels[param.scheme]
+    return []
+
+
 def name_index(store: Store) -> NameIndex:
     index = _INDEXES.get(store)
     if index is None:

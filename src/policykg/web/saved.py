@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from ..queries import NOTICE, nearest, notice_store, ParameterError, bindings_for, load_queries, name_index, run_saved_query
+from ..queries import NOTICE, nearest, notice_store, ParameterError, bindings_for, load_queries, pick_list, run_saved_query
 from ..results import MEDIA_TYPES, ResultSet, Term, render
 from ..store import QueryError, QueryTimeout, bind
 from .i18n import lang, not_found
@@ -22,23 +22,7 @@ def gallery():
 
 def choices(query) -> dict[str, list[str]]:
     """Pick-list values for the parameters that name things in the data."""
-    index = name_index(store())
-    out = {}
-    for p in query.parameters:
-        if p.type == "body":
-            out[p.name] = sorted(index.bodies, key=chinese_first)
-        elif p.type == "document":
-            out[p.name] = sorted({t for titles in index.documents.values() for t in titles})
-        elif p.type == "concept":
-            out[p.name] = index.concept_labels[p.scheme]
-        elif p.type == "measure":
-            out[p.name] = [str(n) for n in sorted(index.measures)]
-    return out
-
-
-def chinese_first(name: str) -> tuple[bool, str]:
-    """Pick-lists start with the Chinese names the notices use; English full names follow."""
-    return (name[:1].isascii(), name)
+    return {p.name: values for p in query.parameters if (values := pick_list(store(), p))}
 
 
 def _params(query) -> dict[str, str]:
