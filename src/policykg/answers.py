@@ -11,7 +11,7 @@ scale-queries-10000-2026-11-30.txt: up to 40 s) and gives the same rows until th
 change. `policykg ingest` computes the answer of every saved query that needs no parameter
 once, after it builds the store (`warm`), and of those whose one parameter names one of a
 few things (an instrument, a target group, a law) for each of them; any other answer is kept
-the first time someone asks. Read back, the largest answer (196,389 rows) takes about 0.1 s;
+the first time someone asks. Read back, the largest answer (196,389 rows) took 0.1 to 0.17 s;
 an answer the engine gives in under KEEP_FROM is not kept.
 
 The key is the whole text the engine runs (prologue, query, parameters bound as a VALUES
