@@ -169,7 +169,7 @@ def main() -> None:
         if args.fresh_answers:
             shutil.rmtree(answers.folder, ignore_errors=True)
         done, took = warm(store)
-        print(f"answers kept (policykg.answers.warm): {done} queries in {took:.1f} s; {load()}", flush=True)
+        print(f"answers kept (policykg.answers.warm): {done} answers in {took:.1f} s; {load()}", flush=True)
     kept_too = answers is not None and args.answers
     print(f"{'query':<28} {'p50 ms':>10} {'p95 ms':>10} {'runs':>5} {'rows':>7}"
           + (f" {'kept p50':>9} {'kept p95':>9} {'ratio':>7}" if kept_too else "") + "  load", flush=True)
