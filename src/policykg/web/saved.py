@@ -77,15 +77,22 @@ def run(name: str):
     rows = cells(query, shown)
     scope = notice_store(store(), notice) if notice else store()
     bound = bind(query.sparql, bindings_for(scope, query, params))
-    here = {**params, **({NOTICE: notice} if notice else {}), **({"lang": "en"} if request.args.get("lang") == "en" else {})}
-    paging = {"page": page, "pages": pages, "first": (page - 1) * size + 1, "last": (page - 1) * size + len(shown.rows),
-              "previous": url_for("saved.run", name=query.name, **here, **({PAGE: page - 1} if page > 2 else {}))
-              if page > 1 else None,
-              "next": url_for("saved.run", name=query.name, **here, **{PAGE: page + 1}) if page < pages else None}
-    return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None, paging=paging,
+    asked = {**params, **({NOTICE: notice} if notice else {})}
+    return render_template("query.html", q=query, values=params, result=result, rows=rows, error=None,
+                           paging=_paging(query.name, page, pages, size, len(shown.rows), asked),
                            chart=bar_chart(query, result), edit=url_for("explore.editor", query=bound),
-                           choices=choices(query), permalink=url_for("saved.run", name=query.name, **params,
-                                                                   **({NOTICE: notice} if notice else {})))
+                           choices=choices(query), permalink=url_for("saved.run", name=query.name, **asked))
+
+
+def _paging(name: str, page: int, pages: int, size: int, shown: int, asked: dict) -> dict:
+    """The rows a page shows and its previous/next links (page 1 without a number), in the
+    language asked for."""
+    here = {**asked, **({"lang": "en"} if request.args.get("lang") == "en" else {})}
+
+    def link(n: int) -> str:
+        return url_for("saved.run", name=name, **here, **({PAGE: n} if n > 1 else {}))
+    return {"page": page, "pages": pages, "first": (page - 1) * size + 1, "last": (page - 1) * size + shown,
+            "previous": link(page - 1) if page > 1 else None, "next": link(page + 1) if page < pages else None}
 
 
 def _page() -> int | str:
