@@ -39,7 +39,7 @@ class Dialect:
     # CONCAT does; Jena and Virtuoso give a plain literal. SPARQL 1.1 allows both, so where a
     # server may drop the tag the query itself asks for it (see `tagged_group_concat`). Not on
     # Oxigraph (no need) nor Virtuoso 7.2, whose compiler fails on the longer form (SQ156
-    # "Internal Optimized compiler error" on cited-by-several-documents): its gap stays listed.
+    # "Internal Optimized compiler error"): it is asked for the tag in columns of its own.
     tag_group_concat: bool = True
     # `GRAPH ?g {}` lists the named graphs without reading their triples (Oxigraph, Jena); a
     # store not known to (Virtuoso 7.2 binds no ?g there) has its graphs counted instead
@@ -74,12 +74,36 @@ def tagged_group_concat(query: str) -> str:
     from .store import _tokens
     tokens = list(_tokens(query))
     edits: list[tuple[int, int, str]] = []
+    for call in _group_concats(query, tokens):
+        text = query[call.start:call.end]
+        lang = f"LANG({call.expr})"
+        edits.append((call.start, call.end, f'IF(COUNT(DISTINCT {lang}) = 1 && MIN({lang}) != "", '
+                                            f"STRLANG(STR({text}), MIN({lang})), {text})"))
+    for start, end, text in reversed(edits):
+        query = query[:start] + text + query[end:]
+    return query
+
+
+@dataclass(frozen=True)
+class _Call:
+    start: int          # offset of the GROUP_CONCAT word
+    end: int            # one past its closing parenthesis
+    expr: str           # the expression concatenated
+    first: int          # index of the GROUP_CONCAT token
+    last: int           # index of its closing parenthesis's token
+
+
+def _group_concats(query: str, tokens: list) -> list[_Call]:
+    """The GROUP_CONCAT(…) calls of `query` whose values may carry a language tag (an
+    expression that is one STR(…) call never does); one left unclosed is skipped."""
+    calls = []
     for i, (kind, text, at) in enumerate(tokens):
         if kind != "word" or text.upper() != "GROUP_CONCAT" or tokens[i + 1:i + 2] == [] \
-                or tokens[i + 1][1] != "(":
+                or tokens[i + 1][1] != "(" or len(tokens) < i + 4:
             continue
         depth, expr_end, close = 0, None, None
-        for kind2, text2, at2 in tokens[i + 1:]:
+        for n in range(i + 1, len(tokens)):
+            kind2, text2, at2 = tokens[n]
             if kind2 != "other":
                 continue
             if text2 == "(":
@@ -87,7 +111,7 @@ def tagged_group_concat(query: str) -> str:
             elif text2 == ")":
                 depth -= 1
                 if depth == 0:
-                    close = at2
+                    close = n
                     break
             elif text2 == ";" and depth == 1 and expr_end is None:
                 expr_end = at2
@@ -95,16 +119,11 @@ def tagged_group_concat(query: str) -> str:
             continue
         first = tokens[i + 2]
         start = tokens[i + 3][2] if first[0] == "word" and first[1].upper() == "DISTINCT" else first[2]
-        expr = query[start:expr_end if expr_end is not None else close].strip()
-        if _plain_string(expr):
-            continue
-        call = query[at:close + 1]
-        lang = f"LANG({expr})"
-        edits.append((at, close + 1, f'IF(COUNT(DISTINCT {lang}) = 1 && MIN({lang}) != "", '
-                                     f"STRLANG(STR({call}), MIN({lang})), {call})"))
-    for start, end, text in reversed(edits):
-        query = query[:start] + text + query[end:]
-    return query
+        end = tokens[close][2]
+        expr = query[start:expr_end if expr_end is not None else end].strip()
+        if not _plain_string(expr):
+            calls.append(_Call(at, end + 1, expr, i, close))
+    return calls
 
 
 def limited(query: str, limit: int) -> str:
@@ -160,28 +179,57 @@ def _plain_string(expr: str) -> bool:
     return False
 
 
-_PLACEHOLDER = "~policykg-separator-{}~"
+Restorer = Callable[[Any], Any]
 
 
 class VirtuosoDialect(Dialect):
-    """Virtuoso 7.2 joins a GROUP_CONCAT with "?" where the separator is not ASCII ("、"):
-    an ASCII placeholder is sent instead and put back in the answer's literals."""
+    """Virtuoso 7.2, measured on Debian's 7.2.5, differs from SPARQL 1.1 in three ways the
+    saved queries meet; each is sent in a form it answers right, and the answer put back:
 
-    def rewrite(self, query: str) -> tuple[str, Callable[[Any], Any]]:
-        from .store import _tokens
+    - it gives a GROUP_CONCAT no language tag, and its compiler fails on any expression over
+      an aggregate that would add one (IF, COALESCE: SQ156): the tag is asked for in columns
+      of its own and applied to the answer (`shared_tag_columns`);
+    - its CONCAT reads a value from the store as Latin-1 where a non-ASCII string from the
+      query text (a constant, a VALUES term) is joined to it: each argument is sent through
+      SUBSTR(…, 1), which gives it the store's encoding (`narrowed_concat`);
+    - it joins a GROUP_CONCAT with "?" where the separator is not ASCII ("、"): an ASCII
+      placeholder is sent and put back in the answer (`ascii_separators`)."""
+
+    def rewrite(self, query: str) -> tuple[str, Restorer]:
         query, _ = super().rewrite(query)
-        tokens = list(_tokens(query))
-        swaps: list[tuple[int, int, str, str]] = []
-        for (k1, t1, _), (_, t2, _), (k3, t3, at) in zip(tokens, tokens[1:], tokens[2:]):
-            if k1 == "word" and t1.lower() == "separator" and t2 == "=" and k3 == "string" and not t3.isascii():
-                quote = 3 if t3[:3] in ('"""', "'''") else 1
-                swaps.append((at, at + len(t3), _PLACEHOLDER.format(len(swaps)), t3[quote:-quote]))
-        if not swaps:
+        query = narrowed_concat(query)
+        query, tags = shared_tag_columns(query)
+        query, separators = ascii_separators(query)
+        fixes = [f for f in (separators, tags) if f is not None]
+        if not fixes:
             return query, _same
-        for start, end, placeholder, _ in reversed(swaps):
-            query = query[:start] + f'"{placeholder}"' + query[end:]
-        back = {placeholder: original for _, _, placeholder, original in swaps}
-        return query, lambda result: _restore(result, back)
+
+        def standard(result):
+            for fix in fixes:
+                result = fix(result)
+            return result
+        return query, standard
+
+
+_PLACEHOLDER = "~policykg-separator-{}~"
+
+
+def ascii_separators(query: str) -> tuple[str, Restorer | None]:
+    """`query` with each non-ASCII GROUP_CONCAT separator swapped for an ASCII placeholder,
+    and what puts the separators back in an answer's literals (None: nothing swapped)."""
+    from .store import _tokens
+    tokens = list(_tokens(query))
+    swaps: list[tuple[int, int, str, str]] = []
+    for (k1, t1, _), (_, t2, _), (k3, t3, at) in zip(tokens, tokens[1:], tokens[2:]):
+        if k1 == "word" and t1.lower() == "separator" and t2 == "=" and k3 == "string" and not t3.isascii():
+            quote = 3 if t3[:3] in ('"""', "'''") else 1
+            swaps.append((at, at + len(t3), _PLACEHOLDER.format(len(swaps)), t3[quote:-quote]))
+    if not swaps:
+        return query, None
+    for start, end, placeholder, _ in reversed(swaps):
+        query = query[:start] + f'"{placeholder}"' + query[end:]
+    back = {placeholder: original for _, _, placeholder, original in swaps}
+    return query, lambda result: _restore(result, back)
 
 
 def _restore(result, back: dict[str, str]):
@@ -198,6 +246,208 @@ def _restore(result, back: dict[str, str]):
         return ResultSet(result.variables, [tuple(map(fix, row)) for row in result.rows],
                          result.truncated, result.truncated_by)
     return result
+
+
+def narrowed_concat(query: str) -> str:
+    """`query` with each argument of each CONCAT(…) sent as SUBSTR(argument, 1).
+
+    SUBSTR from the first character is the argument itself, tag and all (SPARQL 1.1 17.4.3.3),
+    so every server gives the same answer; on Virtuoso 7.2 it also turns a string from the
+    query text into the store's UTF-8 form, where CONCAT("…", ?title) gave Latin-1 mojibake.
+    A call whose parentheses do not close is left for the server's parser to report."""
+    from .store import _tokens
+    tokens = list(_tokens(query))
+    edits: list[tuple[int, str]] = []        # insertions at offsets, applied back to front
+    for i, (kind, text, at) in enumerate(tokens):
+        if kind != "word" or text.upper() != "CONCAT" or tokens[i + 1:i + 2] == [] or tokens[i + 1][1] != "(":
+            continue
+        depth, args, start = 0, [], None
+        for n in range(i + 1, len(tokens)):
+            kind2, text2, at2 = tokens[n]
+            if kind2 == "other" and text2 == "(":
+                depth += 1
+                if depth == 1:
+                    continue
+            elif kind2 == "other" and text2 == ")":
+                depth -= 1
+                if depth == 0:
+                    if start is not None:
+                        args.append((start, tokens[n - 1][2] + len(tokens[n - 1][1])))
+                    break
+            elif kind2 == "other" and text2 == "," and depth == 1:
+                if start is not None:
+                    args.append((start, tokens[n - 1][2] + len(tokens[n - 1][1])))
+                start = None
+                continue
+            if start is None:
+                start = at2
+        else:
+            continue                             # unclosed
+        for a, b in args:
+            edits += [(a, "SUBSTR("), (b, ", 1)")]
+    for at, text in sorted(edits, key=lambda e: e[0], reverse=True):
+        query = query[:at] + text + query[at:]
+    return query
+
+
+TAG_PREFIX = "_policykg_tag_"
+
+
+@dataclass(frozen=True)
+class _Select:
+    at: int                 # index of the SELECT token
+    projection: range       # indices of the tokens of its projection
+    group: tuple[int, int]  # indices of its WHERE group's braces
+    grouped: bool           # it has a GROUP BY
+    distinct: bool
+
+
+def _select_clauses(tokens: list) -> list[_Select]:
+    """Each SELECT of a token list (the query's own and its sub-selects), in text order."""
+    selects = []
+    for i, (kind, text, _) in enumerate(tokens):
+        if kind != "word" or text.upper() != "SELECT":
+            continue
+        depth, j = 0, i + 1
+        while j < len(tokens):
+            kind2, text2, _ = tokens[j]
+            if kind2 == "other" and text2 in "()":
+                depth += 1 if text2 == "(" else -1
+            elif depth == 0 and (kind2 == "brace" or (kind2 == "word" and text2.upper() in ("WHERE", "FROM"))):
+                break
+            j += 1
+        opening = next((n for n in range(j, len(tokens)) if tokens[n][0] == "brace"), None)
+        if opening is None or tokens[opening][1] != "{":
+            continue
+        depth, closing = 0, None
+        for n in range(opening, len(tokens)):
+            if tokens[n][0] == "brace":
+                depth += 1 if tokens[n][1] == "{" else -1
+                if depth == 0:
+                    closing = n
+                    break
+        if closing is None:
+            continue
+        grouped, depth = False, 0
+        for n in range(closing + 1, len(tokens)):        # its modifiers, up to the enclosing group's end
+            kind2, text2, _ = tokens[n]
+            if kind2 == "brace":
+                depth += 1 if text2 == "{" else -1
+                if depth < 0:
+                    break
+            elif depth == 0 and kind2 == "word" and text2.upper() == "GROUP":
+                grouped = True
+        first = tokens[i + 1] if i + 1 < len(tokens) else ("", "", 0)
+        selects.append(_Select(i, range(i + 1, j), (opening, closing), grouped,
+                               first[0] == "word" and first[1].upper() in ("DISTINCT", "REDUCED")))
+    return selects
+
+
+def shared_tag_columns(query: str) -> tuple[str, Restorer | None]:
+    """A SELECT with, beside each `(GROUP_CONCAT(e …) AS ?v)` it projects, the columns
+    `(MIN(LANG(e)) AS ?…_min) (MAX(LANG(e)) AS ?…_max) (COUNT(DISTINCT e) AS ?…_values)
+    (COUNT(*) AS ?…_rows)`; and what makes each ?v of an answer the one Oxigraph gives, then
+    drops the added columns: the language tag its values share (the two LANGs equal and not
+    ""), and unbound where e is unbound in every row of a group (an OPTIONAL that matched
+    nothing), which makes the aggregate an error (SPARQL 1.1 18.5.1) where Virtuoso gives "".
+    (A group where e is unbound in some rows only is left as Virtuoso joins it: its COUNT(e)
+    and SUM(IF(BOUND(…))) count the unbound rows too, so it cannot be told.)
+
+    Virtuoso 7.2 answers these aggregates alone but fails to compile any expression over
+    them that would tag the concatenation in the query itself (IF, COALESCE; SQ156). A
+    GROUP_CONCAT projected by a sub-select is followed outward through each enclosing SELECT
+    that projects its variable as it is (or `*`) without grouping; one that does not reach
+    the answer is left as the server gives it."""
+    from .store import _tokens, query_form, QueryError
+    try:
+        if query_form(query) != "SELECT":
+            return query, None
+    except QueryError:
+        return query, None
+    tokens = list(_tokens(query))
+    selects = _select_clauses(tokens)
+    if not selects:
+        return query, None
+    inserts: list[tuple[int, str]] = []
+    tagged: dict[str, tuple[str, ...]] = {}     # a column of the answer -> its four added columns
+    for call in _group_concats(query, tokens):
+        # `( GROUP_CONCAT(…) AS ?v )` in a projection
+        if call.first < 1 or tokens[call.first - 1][1] != "(" or len(tokens) < call.last + 4:
+            continue
+        as_, var, close = tokens[call.last + 1:call.last + 4]
+        if as_[0] != "word" or as_[1].upper() != "AS" or var[0] != "var" or close[1] != ")":
+            continue
+        owner = next((s for s in selects if call.first in s.projection), None)
+        if owner is None:
+            continue
+        name = var[1][1:]
+        low, high, values, rows = (f"{TAG_PREFIX}{len(tagged)}_{k}" for k in ("min", "max", "values", "rows"))
+        lang = f"LANG({call.expr})"
+        inserts.append((close[2] + 1, f" (MIN({lang}) AS ?{low}) (MAX({lang}) AS ?{high})"
+                                      f" (COUNT(DISTINCT {call.expr}) AS ?{values}) (COUNT(*) AS ?{rows})"))
+        select, reaches = owner, True
+        while reaches:
+            outer = [s for s in selects if s.group[0] < select.at < s.group[1]]
+            if not outer:
+                break
+            select = max(outer, key=lambda s: s.at)
+            star = any(tokens[n][1] == "*" for n in select.projection)
+            bare = [n for n in select.projection if tokens[n][0] == "var" and tokens[n][1][1:] == name
+                    and _paren_depth(tokens, select.projection.start, n) == 0]
+            if select.grouped:
+                reaches = False
+            elif bare:
+                inserts.append((tokens[bare[0]][2] + len(tokens[bare[0]][1]), f" ?{low} ?{high} ?{values} ?{rows}"))
+            elif not star:
+                reaches = False
+        if reaches:
+            tagged[name] = (low, high, values, rows)
+    if not tagged:
+        return query, None
+    for at, text in sorted(inserts, key=lambda e: e[0], reverse=True):
+        query = query[:at] + text + query[at:]
+    top = min(selects, key=lambda s: s.at)
+    return query, lambda result: _apply_tags(result, tagged, top.distinct)
+
+
+def _paren_depth(tokens: list, start: int, stop: int) -> int:
+    depth = 0
+    for kind, text, _ in tokens[start:stop]:
+        if kind == "other" and text in "()":
+            depth += 1 if text == "(" else -1
+    return depth
+
+
+def _number(t) -> int:
+    return int(t.value) if t is not None and t.value.isdigit() else 0
+
+
+def _apply_tags(result, tagged: dict[str, tuple[str, ...]], distinct: bool):
+    from .results import ResultSet, Term
+    if not isinstance(result, ResultSet):
+        return result
+    names = result.variables
+    at = {v: n for n, v in enumerate(names)}
+    columns = [(at[v], *(at[c] for c in added)) for v, added in tagged.items()
+               if v in at and all(c in at for c in added)]
+    keep = [n for n, v in enumerate(names) if not v.startswith(TAG_PREFIX)]
+    rows, seen = [], set()
+    for row in result.rows:
+        cells = list(row)
+        for value, lo, hi, distinct_values, count in columns:
+            t, low, high = cells[value], cells[lo], cells[hi]
+            if _number(cells[distinct_values]) == 0 and _number(cells[count]) > 0:
+                cells[value] = None
+            elif (t is not None and t.kind == "literal" and t.lang is None and t.datatype is None
+                    and low is not None and high is not None and low.value == high.value != ""):
+                cells[value] = Term(t.kind, t.value, None, low.value)
+        out = tuple(cells[n] for n in keep)
+        if distinct:                       # rows told apart only by the dropped columns
+            if out in seen:
+                continue
+            seen.add(out)
+        rows.append(out)
+    return ResultSet([names[n] for n in keep], rows, result.truncated, result.truncated_by)
 
 
 DIALECTS = {
