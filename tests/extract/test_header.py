@@ -63,8 +63,8 @@ def test_a_notice_title_over_four_lines_after_the_document_number():
     assert [r.name for r in h.recipients] == ["各县区人民政府"]
 
 
-def test_a_title_over_five_lines_is_not_read_as_a_notice_title():
-    lines = ["示例市人民政府", "办公室关于印发", "《示例市支持", "小微企业若干措施》", "关于做好的通知"]
+def test_a_title_over_eight_lines_is_not_read_as_a_notice_title():
+    lines = ["示例市人民政府", "办公室", "关于印发", "《示例市支持", "小微企业", "若干措施》", "关于", "做好", "的通知"]
     text = "\n".join(lines) + f"\n各县区人民政府：\n{TITLE}\n{PREAMBLE}\n{BODY}"
     doc = parse(text, "t.txt")
     assert (doc.header.notice_title, doc.header.title, doc.header.recipients) == (None, "示例市人民政府", [])
@@ -84,7 +84,10 @@ def test_a_date_line_closing_the_body_does_not_replace_the_wrappers_date():
     doc = parse(text, "t.txt")
     h = doc.header
     assert (h.date, h.date_span, h.issuer) == ("2021-07-01", span(text, "2021年7月1日"), "示例市人民政府办公室")
-    assert doc.measures[-1].text.text == "（市财政局负责）\n（2021年8月1日）"
+    # a date line at the end is a sign-off, never body; one that disagrees is said
+    assert doc.measures[-1].text.text == "（市财政局负责）"
+    assert "t.txt:10:1: warning: the date signed at the end, 2021年8月1日, differs from the date above, " \
+           "2021-07-01; the date above is kept" in doc.warnings
 
 
 def test_a_byte_order_mark_at_either_end_of_a_line_is_a_blank():
@@ -221,3 +224,65 @@ def test_an_issuer_right_under_the_recipients_and_a_date_right_under_the_coverin
     doc = parse(text, "t.txt")
     assert (doc.header.date, doc.header.issuer, doc.header.issuer_spans) == ("2021-07-01", None, ())
     assert "t.txt:1:1: warning: no issuer; left empty" in doc.warnings
+
+
+# --- regressions: one per bug, named for it ------------------------------------------------
+
+SIGNED = f"{NUMBER}\n{WRAPPER}\n各县区人民政府：\n现印发给你们，请认真贯彻执行。\n示例市人民政府办公室\n2021年7月1日\n" \
+         f"{TITLE}\n{PREAMBLE}\n{BODY}"
+
+
+def test_regression_a_wrapper_dated_and_signed_again_at_the_end_is_not_truncated():
+    """A copy that dates its 通知 wrapper and signs the measures again at the end was refused
+    as "truncated": the sign-off was read as body once the header had its date."""
+    text = SIGNED + "示例市人民政府办公室\n2021年7月1日\n"
+    doc = parse(text, "t.txt")
+    h = doc.header
+    assert (h.issuer, h.date) == ("示例市人民政府办公室", "2021-07-01")
+    assert h.date_span == span(text, "2021年7月1日")            # the wrapper's, not the sign-off's
+    assert doc.warnings == []
+    assert "示例市人民政府办公室" not in doc.parts[-1].measures[-1].text.text
+
+
+def test_regression_a_sign_off_that_disagrees_with_the_wrapper_is_warned_about():
+    text = SIGNED + "示例市财政局\n2021年7月2日\n"
+    doc = parse(text, "t.txt")
+    assert (doc.header.issuer, doc.header.date) == ("示例市人民政府办公室", "2021-07-01")
+    last = text.count("\n")
+    assert doc.warnings == [
+        f"t.txt:{last}:1: warning: the date signed at the end, 2021年7月2日, differs from the date above, "
+        "2021-07-01; the date above is kept",
+        f"t.txt:{last - 1}:1: warning: the sign-off «示例市财政局» differs from the issuer «示例市人民政府办公室» "
+        "above; the issuer above is kept"]
+
+
+@pytest.mark.parametrize("lines", [
+    ["示例市人民政府办公室关于印发《示例市支持小微企业若干措施》", "的通知"],     # a last line of 3
+    ["示例市人民政府", "办公室关于", "印发《示例市", "支持小微", "企业若干", "措施》的", "通知"],   # seven lines
+], ids=["short-last-line", "seven-lines"])
+def test_regression_a_notice_title_with_a_short_last_line_or_over_five_lines(lines):
+    """Such a title was not seen as a 通知 wrapper: the whole wrapper was misread as a bare
+    title and body, with no recipients, issuer or date."""
+    text = f"{NUMBER}\n" + "\n".join(lines) + f"\n各县区人民政府：\n{TITLE}\n{PREAMBLE}\n{BODY}"
+    h = parse(text, "t.txt").header
+    assert h.notice_title == "".join(lines)
+    assert h.title == TITLE
+    assert [r.name for r in h.recipients] == ["各县区人民政府"]
+
+
+@pytest.mark.parametrize("tail", ["联合印发的", "制定的", "关于印发", "出台的"])
+def test_regression_issuers_listed_without_deng_lose_the_words_before_the_title(tail):
+    """省工信厅、省发改委联合印发的《…》 gave the issuer «省发改委联合印发的»."""
+    preamble = f"为支持小微企业，根据省工信厅、省发改委{tail}《关于支持小微企业的意见》，制定以下措施。"
+    doc = parse(f"{TITLE}\n{preamble}\n{BODY}", "t.txt")
+    issuers = doc.preamble.implements_issuers
+    assert [b.name for b in issuers.bodies] == ["省工信厅", "省发改委"] and not issuers.open
+
+
+def test_regression_a_recipients_line_opening_with_a_list_number_has_no_recipient_yi():
+    text = f"{NUMBER}\n{WRAPPER}\n一、各县区人民政府，市直各部门：\n{TITLE}\n{PREAMBLE}\n{BODY}"
+    doc = parse(text, "t.txt")
+    assert doc.header.recipients == [
+        BodyMention("各县区人民政府", span(text, "各县区人民政府"), "recipient", 1),
+        BodyMention("市直各部门", span(text, "市直各部门"), "recipient", 2)]
+    assert "t.txt:3:1: warning: the recipients line opens with a list number «一、»; read without it" in doc.warnings

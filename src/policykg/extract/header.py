@@ -46,15 +46,18 @@ class HeaderReader(Reader):
                                              "张促中民办发〔2021〕9号 on the first line")
         return 0, None
 
-    def is_title_line(self, line: Line) -> bool:
-        return bool(rules.TITLE_LINE.fullmatch(line.text)) and not self.part_heading(line) \
+    def is_title_line(self, line: Line, continued: bool = False) -> bool:
+        """Whether a line can be (a line of) a title: a title broken over lines may leave
+        as little as 的通知 on its last one."""
+        pattern = rules.TITLE_CONTINUATION if continued else rules.TITLE_LINE
+        return bool(pattern.fullmatch(line.text)) and not self.part_heading(line) \
             and not rules.DATE_LINE.fullmatch(line.text) \
             and not any(s.prefix.match(line.text) for s in rules.MEASURE_STYLES)
 
     def notice_title_lines(self, lines: list[Line], i: int) -> list[Line]:
         """The lines of a title ending in 通知 (a notice wrapper), or none."""
-        for k in range(i, min(len(lines), i + 4)):
-            if not self.is_title_line(lines[k]):
+        for k in range(i, min(len(lines), i + rules.TITLE_MOST_LINES)):
+            if not self.is_title_line(lines[k], continued=k > i):
                 return []
             if "".join(l.text for l in lines[i:k + 1]).endswith(rules.NOTICE_TITLE_ENDINGS):
                 return lines[i:k + 1]
@@ -95,10 +98,7 @@ class HeaderReader(Reader):
         return date_at + 1
 
     def set_issuer(self, header: Header, issuer_lines: list[Line]) -> None:
-        issuer = "".join(l.text for l in issuer_lines)
-        for marker in rules.SEAL_MARKERS:
-            issuer = issuer.removesuffix(marker)
-        header.issuer = issuer
+        header.issuer = unsealed("".join(l.text for l in issuer_lines))
         header.issuer_spans = tuple(self.span(l.start, l.end) for l in issuer_lines)
 
     def measures_title(self, title_lines: list[Line], notice_title: str
@@ -116,6 +116,14 @@ class HeaderReader(Reader):
 
     def recipients(self, start: int, end: int) -> list[BodyMention]:
         found: list[BodyMention] = []
+        line = self.source[start:end]
+        number = next((m for s in (*rules.PART_STYLES, *rules.MEASURE_STYLES)
+                       if (m := s.prefix.match(line))), None)
+        if number is not None:
+            # a list number is not a recipient (一、各县区人民政府，…：)
+            self.warn(start, f"the recipients line opens with a list number «{number[0]}»; "
+                             f"read without it")
+            start += number.end()
         for gs, ge in split_range(self.source, start, end, "，,"):
             items = split_range(self.source, gs, ge, "、")
             if len(items) > 1 and all(e - s == 1 for s, e in items[1:]):
@@ -164,19 +172,32 @@ class HeaderReader(Reader):
 
     # --- a sign-off at the end ------------------------------------------------
     def sign_off(self, lines: list[Line], i: int, header: Header) -> int:
-        """Issuer and date signed after the body, when the header lacks them."""
+        """Issuer and date signed after the body: they fill what the header lacks, and are
+        never body, even where a 通知 wrapper already gave them (a copy signs twice)."""
         end = len(lines)
         m = rules.DATE_LINE.fullmatch(lines[-1].text)
-        if m is None or header.date is not None or end - 1 <= i:
+        if m is None or end - 1 <= i:
             return end
-        self.set_date(header, m, lines[-1].start)
+        if header.date is None:
+            self.set_date(header, m, lines[-1].start)
+        else:
+            self.check_same_date(header, m, lines[-1].start)
         end -= 1
         above = lines[end - 1]
-        if header.issuer is None and end - 1 > i and rules.ISSUER_LINE.fullmatch(above.text) \
-                and not self.part_heading(above):
-            self.set_issuer(header, [above])
+        if end - 1 > i and rules.ISSUER_LINE.fullmatch(above.text) and not self.part_heading(above):
+            if header.issuer is None:
+                self.set_issuer(header, [above])
+            elif unsealed(above.text) != header.issuer:
+                self.warn(above.start, f"the sign-off «{above.text}» differs from the issuer "
+                                       f"«{header.issuer}» above; the issuer above is kept")
             end -= 1
         return end
+
+    def check_same_date(self, header: Header, m: re.Match[str], line_start: int) -> None:
+        signed = self.iso_date(m, line_start + m.start("date"))
+        if signed != header.date:
+            self.warn(line_start, f"the date signed at the end, {m['date']}, differs from the "
+                                  f"date above, {header.date}; the date above is kept")
 
     def set_date(self, header: Header, m: re.Match[str], line_start: int) -> None:
         start, end = line_start + m.start("date"), line_start + m.end("date")
@@ -203,3 +224,10 @@ class HeaderReader(Reader):
         for lacking, message in missing:
             if lacking:
                 self.warn(at, message)
+
+
+def unsealed(issuer: str) -> str:
+    """The issuer's name without the 代章 seal marker an office signs with for its group."""
+    for marker in rules.SEAL_MARKERS:
+        issuer = issuer.removesuffix(marker)
+    return issuer

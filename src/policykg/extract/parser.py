@@ -132,6 +132,8 @@ class Parser(HeaderReader, ResponsibilityReader):
         is_open = cut >= 0
         hi = start + cut if is_open else end
         items = split_range(self.source, start, hi, "、")
+        if not is_open and (tail := rules.ISSUER_TAIL.search(self.source, items[-1][0] + 1, items[-1][1])):
+            items[-1] = (items[-1][0], tail.start())
         mentions = tuple(BodyMention(self.source[s:e], self.span(s, e), "issuer", n)
                          for n, (s, e) in enumerate(items, 1))
         return BodyList(mentions, "issuer", is_open, self.span(*strip_range(self.source, start, end)))

@@ -53,6 +53,11 @@ DOC_NUMBER_ATTEMPT = re.compile(r"^\S{0,24}\d{4}\S{0,4}\d+号$")
 
 # A title line: no sentence-ending punctuation, not too long to be a title.
 TITLE_LINE = re.compile(r"^[^。；！？]{4,80}$")
+# A title's later lines: a break may leave a few characters (的通知) on the last one.
+TITLE_CONTINUATION = re.compile(r"^[^。；！？]{1,80}$")
+# How many lines a notice title may be broken over (a long one set in a narrow column runs
+# to six or seven).
+TITLE_MOST_LINES = 8
 # A date line may stand in brackets under a title: （2024年3月1日）.
 DATE_LINE = re.compile(rf"^[（(]?(?P<date>{DATE.pattern})[）)]?$")
 
@@ -196,6 +201,8 @@ CITATION_DOC_NUMBER = re.compile(r"[（(](?P<number>[^（）()]*?〔\d{4}〕\d+�
 PLANNING_VERBS = ("制定出台", "研究制定", "制定", "出台", "起草")
 # In the preamble, 根据 introduces the higher document the notice implements.
 IMPLEMENTS_MARKERS = ("根据", "按照", "为贯彻落实")
+# Words between the last issuer listed without 等 and the cited title: 省发改委联合印发的《…》.
+ISSUER_TAIL = re.compile(r"(?:(?:联合|共同)?(?:关于)?(?:印发|制定|出台|发布|下发|公布|制发|颁布|修订)|关于)的?$")
 
 # --- quantitative targets ---------------------------------------------------
 
