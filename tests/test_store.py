@@ -664,9 +664,11 @@ def test_an_on_disk_build_reads_a_file_by_its_whole_extension(tmp_path):
     odd = tmp_path / "a.xnt"
     odd.write_text("<http://x/a> <http://x/p> <http://x/o> .\n", encoding="utf-8")
     for kwargs in (dict(path=tmp_path / "store", build=True), {}):
-        with pytest.raises(ValueError) as e:
+        with pytest.raises(QueryError) as e:
             EmbeddedStore([odd], **kwargs)
-        assert str(e.value) == "Not supported RDF format extension: xnt"
+        # regression: the message named only the extension, not the file
+        assert str(e.value) == (f"{odd}: not named as RDF (policykg reads a file by its RDF syntax's "
+                                "extension: .ttl, .nt, .nq, .trig, .rdf, .jsonld, …)")
 
 
 def test_a_text_memo_holds_up_to_its_budget_then_starts_again():

@@ -275,6 +275,16 @@ def term_converter(ox):
     return term
 
 
+def rdf_format(ox, file) -> "ox.RdfFormat":
+    """The RDF syntax a file's extension names, or a QueryError naming the file (pyoxigraph's
+    own ValueError names only the extension)."""
+    fmt = ox.RdfFormat.from_extension(Path(file).suffix[1:])
+    if fmt is None:
+        raise QueryError(f"{file}: not named as RDF (policykg reads a file by its RDF syntax's "
+                         "extension: .ttl, .nt, .nq, .trig, .rdf, .jsonld, …)")
+    return fmt
+
+
 class EmbeddedStore(Store):
     """pyoxigraph in memory, loaded with the ontology, vocabularies, registries and data."""
 
@@ -305,7 +315,7 @@ class EmbeddedStore(Store):
         if path is not None and only is None:
             self._bulk_build(graphs)
         for f in ([] if path is not None and only is None else self.files if only is None else list(only)):
-            fmt = ox.RdfFormat.from_extension(Path(f).suffix[1:])
+            fmt = rdf_format(ox, f)
             try:
                 self.store.load(path=str(f), format=fmt)
                 if graphs:
@@ -332,7 +342,7 @@ class EmbeddedStore(Store):
 
         def quads():
             for f in self.files:
-                fmt = ox.RdfFormat.from_extension(Path(f).suffix[1:])
+                fmt = rdf_format(ox, f)
                 named = ox.NamedNode(graphs.get(Path(f), SHARED_GRAPH)) if graphs else None
                 try:
                     for t in ox.parse(path=str(f), format=fmt):
