@@ -9,17 +9,18 @@ import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .pipeline import (BuildError, BuildResult, OutputError, atomic_write, build as build_graph,
-                       check as check_output, check_out_name, output_paths, prepare_outputs, recover)
 from . import resources
-from .extract import ExtractError
-from .registry import RegistryError, load_registry
 from .results import FORMATS, render
-from .summary import summarize
 from .validate import BYTES_PER_TRIPLE, DEFAULT_MAX_TRIPLES, InputError, cost_line, validate_file
+
+# The build code (extractor, rdflib graphs, the SHACL gate) is imported by the commands that
+# build, not here: a `policykg query` or `--help` would pay its second of import at every start.
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
@@ -66,6 +67,7 @@ registry_option = click.option(
 
 
 def _registry(extra: tuple[Path, ...]):
+    from .registry import RegistryError, load_registry
     try:
         return load_registry(extra=list(extra)) if extra else None
     except (RegistryError, ValueError, SyntaxError) as e:
@@ -76,6 +78,9 @@ def _registry(extra: tuple[Path, ...]):
 
 def _build(source: Path | None, out: Path | None, validate: bool, jurisdiction: str | None = None,
            extra: tuple[Path, ...] = ()) -> BuildResult:
+    from .extract import ExtractError
+    from .pipeline import BuildError, OutputError, build as build_graph, prepare_outputs
+    from .registry import RegistryError
     registry = _registry(extra)
     try:
         # refuse a bad OUT before the 10 s of work, and finish what a killed build began
@@ -110,6 +115,10 @@ def build(source: Path | None, out: Path | None, check: bool, no_validate: bool,
     Writes OUT and, beside it, laws.ttl and legal-basis.ttl, replaced together;
     refuses (exit 2) an OUT that would overwrite an input or a companion.
     """
+    from .extract import ExtractError
+    from .pipeline import OutputError, check as check_output, check_out_name, output_paths, recover
+    from .registry import RegistryError
+    from .summary import summarize
     if check:
         target = out or resources.default_output()
         try:
@@ -173,7 +182,7 @@ def reason(file: Path | None, export: Path | None, engine: str, max_triples: int
     if the graph is inconsistent or a class is unsatisfiable. Nothing is
     fetched: owl:imports are left out of what the reasoner sees.
     """
-    from .pipeline import check_writable, same_file
+    from .pipeline import OutputError, atomic_write, check_writable, same_file
     from .reason import ReasonerUnavailable, reason_file
     file = file or resources.default_output()
     if export is not None:
@@ -359,6 +368,7 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
     stands for the .txt files in it, by name.
     """
     from .corpus import Corpus, CorpusError
+    from .registry import RegistryError
     files = tuple(f for path in files for f in (sorted(path.glob("*.txt")) if path.is_dir() else [path]))
     if not files:
         fail("no .txt files in the folders given")
@@ -609,6 +619,7 @@ def publish(endpoint: str, gsp: str | None, backend: str, dry_run: bool, prune: 
 @server_option
 def run(source: Path | None, out: Path | None, no_serve: bool, host: str, port: int, server: str) -> None:
     """Build and validate the graph, print its summary, then serve it."""
+    from .summary import summarize
     if not no_serve:
         check_port(host, port)          # before the build: a busy port should not cost a rebuild first
     result = _build(source, out, True)

@@ -37,6 +37,9 @@ def _child(conn, files: list[str], memory_mb: int | None, graphs: dict | None = 
     from .sandbox import forbid_network
     # first of all: nothing this process runs may reach the network
     no_wall = forbid_network()
+    # the engine's code is mapped before the limit, which bounds the data: under a small limit
+    # its shared object fails to map (an ImportError, not the MemoryError reported below)
+    import pyoxigraph  # noqa: F401
     if memory_mb:
         import resource
         limit = memory_mb * 1024 * 1024

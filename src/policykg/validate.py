@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -472,6 +471,9 @@ def validate_graph(data: Graph, *, with_context: bool = True, fast: bool = True)
     `fast` closes the context once per process instead of once per call (see _closed); the
     findings are the same (tests/test_validate_fast.py), fast=False is pySHACL's own inference
     over the whole."""
+    # pySHACL (and the rdflib SPARQL engine it loads) is 0.45 s of import: every `policykg`
+    # command would pay it at start, most never validate
+    from pyshacl import validate as shacl_validate
     shapes = compiled_shapes_graph()
     full = _closed(data) if fast and with_context else None
     if full is not None:
