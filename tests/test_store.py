@@ -40,6 +40,14 @@ def test_where_brace_finds_the_where_group_of_every_form(query, group):
     assert at == query.index(group)
 
 
+def test_regression_an_exists_in_the_select_list_is_not_the_where_group(store):
+    """`SELECT (EXISTS { … } AS ?x) WHERE { … }`: the parameters were bound inside the EXISTS."""
+    q = "SELECT ?m (EXISTS { ?m pkg:cites ?d } AS ?cites) WHERE { ?m a pkg:Measure ; pkg:number ?n }"
+    assert where_brace(q) == q.index("{ ?m a pkg:Measure")
+    rows = store.select(q, {"n": Term("literal", "30", "http://www.w3.org/2001/XMLSchema#integer")}).rows
+    assert len(rows) == 1 and rows[0][1].value == "true"
+
+
 def test_the_word_where_opens_the_group_and_a_text_without_a_form_has_none():
     assert where_brace("WHERE { ?s ?p ?o }") == 6
     with pytest.raises(QueryError, match="no WHERE group"):

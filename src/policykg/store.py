@@ -124,13 +124,18 @@ def where_brace(query: str) -> int:
 
 
 def _where_brace(query: str) -> int:
-    depth, form, seen_where, template = 0, None, False, False
+    depth, parens, form, seen_where, template = 0, 0, None, False, False
     for kind, text, at in _tokens(query):
         upper = text.upper() if kind == "word" else ""
         if depth == 0 and form is None and upper in FORMS:
             form = upper
         elif depth == 0 and upper == "WHERE":
             seen_where = True
+        elif depth == 0 and kind == "other" and text in "()":
+            # SELECT (EXISTS { … } AS ?x): a group inside an expression is not the WHERE group
+            parens += 1 if text == "(" else -1
+        elif kind == "brace" and parens > 0:
+            continue
         elif kind == "brace":
             if text == "{":
                 # CONSTRUCT { template } WHERE { … }: the template is not the WHERE group; the
