@@ -5,6 +5,7 @@ that cannot start is skipped with its reason."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import csv
 import io
 import subprocess
@@ -14,6 +15,7 @@ import urllib.parse
 import pytest
 
 from policykg.corpus import GRAPH_BASE, Corpus, SHIPPED_ID
+from policykg.publish import VERSION_GRAPH
 from policykg.queries import NOTICE, load_queries, run_saved_query
 from policykg.store import SHARED_GRAPH, open_store
 
@@ -170,10 +172,11 @@ def test_a_refused_graph_is_named_with_the_servers_answer(backend, corpus_dir):
     with http_server("no graphs here", "text/plain", 200) as elsewhere:
         r = cli("publish", "--endpoint", backend.url, "--gsp", elsewhere, env=env)
     assert r.returncode == 3 and "Traceback" not in r.stderr
-    assert f"PUT of graph <{SHARED_GRAPH}> to {elsewhere}: HTTP 501" in r.stderr
+    # the first write is the version's removal (publish.VERSION_GRAPH), before any graph is sent
+    assert f"DELETE of graph <{VERSION_GRAPH}> to {elsewhere}: HTTP 501" in r.stderr
     if backend.name == "virtuoso":
         r = cli("publish", "--endpoint", backend.url, env=env)
-        assert r.returncode == 3 and f"PUT of graph <{SHARED_GRAPH}>" in r.stderr and "HTTP 401" in r.stderr
+        assert r.returncode == 3 and f"DELETE of graph <{VERSION_GRAPH}>" in r.stderr and "HTTP 401" in r.stderr
 
 
 def test_publish_takes_no_credentials_on_the_command_line():
@@ -272,8 +275,9 @@ def test_a_failure_midway_through_a_parallel_publish(backend, embedded, monkeypa
             # reading the body, Virtuoso keeps what it read of it)
             if iri != bad:
                 assert _triples(backend.url, iri) == (store.sizes[iri] if iri in put or iri in order[:2] else 0), iri
-        # one connection per worker, kept (and the challenge's probe, where the store authenticates)
-        assert relay.connections <= workers + (1 if backend.env else 0)
+        # one connection per worker, kept, and the calling thread's, which clears the version first
+        # (and the challenge's probe, where the store authenticates)
+        assert relay.connections <= workers + 1 + (1 if backend.env else 0)
     finally:
         for iri in order[2:]:
             with contextlib.suppress(PublishError):
@@ -293,11 +297,32 @@ def test_a_stale_graph_is_listed_then_pruned(backend, embedded, monkeypatch):
         for dry in (False, True):
             lines = []
             publish(embedded, backend.url, gsp, dialect, dry_run=dry, report=lines.append)
+            if not dry:                     # the version is written last, after the stale graphs are said
+                assert lines.pop().startswith("version  "), lines
             assert said in lines and lines[-1] == said, lines
         assert f"same     {NOTICE_GRAPH}  " in lines[1] and lines[0].startswith(f"same     {SHARED_GRAPH}  ")
         lines = []
         changes = publish(embedded, backend.url, gsp, dialect, prune=True, report=lines.append)
-        assert lines[-1] == f"deleted  {stale}" and [c.action for c in changes][-1] == "stale"
+        assert lines[-2] == f"deleted  {stale}" and [c.action for c in changes][-1] == "stale"
         assert _triples(backend.url, stale) == 0 and open_store(backend.url).notices() == {NOTICE_GRAPH}
     finally:
         sender.close()
+
+
+def test_a_publish_leaves_its_version_where_a_server_finds_it(backend, corpus_dir):
+    """The version graph is written on every server, read back by the probe `serve --endpoint`
+    makes at each request, and never listed as a notice's graph or as stale."""
+    from policykg.web import create_app
+    r = cli("publish", "--endpoint", backend.url, env=stores.publish_env(backend, corpus_dir))
+    assert r.returncode == 0, r.stderr
+    version = next(line.split()[1] for line in r.stdout.splitlines() if line.startswith("version  "))
+    app = create_app({"TESTING": True, "ENDPOINT": backend.url})
+    client = app.test_client()
+    first, again = client.get("/queries/documents.csv"), client.get("/queries/documents.csv")
+    assert first.status_code == 200 and again.headers["ETag"] == first.headers["ETag"]
+    assert app.extensions["policykg_cache"].lru.hits == 1
+    assert app.extensions["policykg"]["etag"] == hashlib.sha256(
+        f"{backend.url} {version}".encode()).hexdigest()[:32]
+    assert VERSION_GRAPH not in open_store(backend.url).notices()
+    dry = cli("publish", "--endpoint", backend.url, "--dry-run", env=stores.publish_env(backend, corpus_dir))
+    assert dry.returncode == 0 and VERSION_GRAPH not in dry.stdout      # neither a graph to send nor stale

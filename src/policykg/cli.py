@@ -581,10 +581,10 @@ def publish(endpoint: str, gsp: str | None, backend: str, dry_run: bool, prune: 
     Credentials come from POLICYKG_ENDPOINT_USER and POLICYKG_ENDPOINT_PASSWORD (HTTP basic
     or digest auth), never from the command line. Exit 3 when the store refuses a graph: the
     graphs written before it are complete."""
-    from .corpus import Corpus
+    from .corpus import Corpus, store_key, store_state
     from .publish import PublishError, publish as publish_graphs
     from .remote import dialect_for
-    from .store import QueryError, RemoteStore, open_store
+    from .store import QueryError, RemoteStore, corpus_files, open_store
     try:
         RemoteStore(endpoint)
         if gsp is not None:
@@ -596,13 +596,16 @@ def publish(endpoint: str, gsp: str | None, backend: str, dry_run: bool, prune: 
     if gsp is None:
         fail(f"cannot tell the Graph Store Protocol URL of {endpoint}; give it with --gsp URL")
     try:
-        store = open_store(corpus=Corpus(folder))
+        corpus = Corpus(folder)
+        store = open_store(corpus=corpus)
+        # the data's version, left in the store for servers reading it: the same files, the same one
+        version = store_key(store_state(*corpus_files(corpus)))
     except QueryError as e:
         fail(str(e))
     click.echo(f"{'would publish' if dry_run else 'publishing'} to {gsp} ({dialect.name})")
     try:
         changes = publish_graphs(store, endpoint, gsp, dialect, dry_run=dry_run, prune=prune, report=click.echo,
-                                 workers=jobs)
+                                 workers=jobs, version=version)
     except PublishError as e:
         fail(str(e), EXIT_REMOTE)
     sent = sum(1 for c in changes if c.triples is not None)

@@ -18,7 +18,9 @@ server's own ingestion, then reading the graphs out of the embedded store.
 """
 from __future__ import annotations
 
+import hashlib
 import http.client
+import secrets
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -36,6 +38,15 @@ QUERY_TIMEOUT = 600    # the graph sizes: a COUNT over every triple of a large s
 # can keep both cores busy while the next graph is read out; on the loaded 2-core machine 1 and 2
 # took the same time at 1,000 notices and 4 longer (benchmarks/results/publish-2026-11-30.txt).
 WORKERS = 2
+
+
+# What a publish leaves in the store to name the data it sent: one triple in a graph of its own,
+# outside the notices' graph base (so never listed, counted or pruned as a notice's graph). It is
+# deleted before the first graph is sent and written after the last: a server reading the store
+# (`policykg serve --endpoint`) keeps answers only while it names a version, so none is kept
+# from a store half published, and none outlives the publish that changed the store.
+VERSION_GRAPH = "https://w3id.org/policykg/publication"
+VERSION_PROPERTY = "http://purl.org/dc/terms/hasVersion"
 
 
 class PublishError(RuntimeError):
@@ -138,8 +149,8 @@ class Sender:
     def put(self, graph: LocalGraph) -> None:
         self._send("PUT", graph.iri, graph.data, {"Content-Type": self.dialect.put_type})
 
-    def delete(self, iri: str) -> None:
-        self._send("DELETE", iri, None, {})
+    def delete(self, iri: str, missing_ok: bool = False) -> None:
+        self._send("DELETE", iri, None, {}, missing_ok)
 
     def close(self) -> None:
         with self._lock:
@@ -163,7 +174,8 @@ class Sender:
             conn.close()
             self._local.conn = None
 
-    def _send(self, verb: str, iri: str, body: bytes | None, headers: dict[str, str]) -> None:
+    def _send(self, verb: str, iri: str, body: bytes | None, headers: dict[str, str],
+              missing_ok: bool = False) -> None:
         """One request. A server may answer before it has read the body (a 401, 413 or 501) and
         close: the answer is read even when sending the body failed."""
         url = f"{self.gsp}?{urlencode({'graph': iri})}"
@@ -192,6 +204,8 @@ class Sender:
             if response.status >= 300 or sent_error is not None:
                 self._drop()
             text = answer[:2000].decode("utf-8", errors="replace").strip()
+            if response.status == 404 and missing_ok:
+                return                     # the graph to delete is not there: as good as deleted
             if response.status >= 300:
                 raise PublishError(f"{verb} of graph <{iri}> to {self.gsp}: HTTP {response.status} {response.reason}"
                                    + (f": {text}" if text else ""))
@@ -202,7 +216,8 @@ class Sender:
 
 
 def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, dry_run: bool = False,
-            prune: bool = False, report: Callable[[str], None] = print, workers: int = WORKERS) -> list[Change]:
+            prune: bool = False, report: Callable[[str], None] = print, workers: int = WORKERS,
+            version: str | None = None) -> list[Change]:
     """Send every graph of `store` to the Graph Store at `gsp` (or, dry, say what would change).
     `report` hears each step, from the calling thread. A dry run asks the query `endpoint`
     for every graph's size; a publish only for the names of the graphs there, to tell the
@@ -210,7 +225,11 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
 
     Up to `workers` PUTs are in flight at once. When one fails, no further graph is sent, the
     ones in flight are let finish (each is complete, and reported), and PublishError names the
-    first graph that failed, in the order they were sent, with the server's answer."""
+    first graph that failed, in the order they were sent, with the server's answer.
+
+    `version` names the data sent (the corpus's store key: the same files, the same version);
+    what is left in the store at the end is it and the stale graphs kept there (VERSION_GRAPH).
+    Without one, each publish is a version of its own."""
     try:
         if dry_run:
             counts = remote_counts(endpoint)
@@ -221,12 +240,14 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
         raise PublishError(f"cannot read the graphs the store holds: {e}") from None
     changes: list[Change] = []
     sender = Sender(gsp, dialect, Authenticator(gsp))
+    digest = hashlib.sha256((version or secrets.token_hex(16)).encode())
     try:
         if dry_run:
             for graph in local_graphs(store):
                 changes.append(change(graph, counts))
                 report(changes[-1].describe())
         else:
+            sender.delete(VERSION_GRAPH, missing_ok=True)
             changes += _put_all(sender, local_graphs(store), report, workers)
         ours = {c.iri for c in changes}
         stale = sorted(there - ours)
@@ -242,9 +263,18 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
                 report(f"deleted  {iri}")
             else:
                 report(changes[-1].describe())
+                digest.update(f"\nstale {iri} {counts.get(iri, 0)}".encode())   # still read there
+        if not dry_run:
+            sender.put(version_graph(digest.hexdigest()[:32]))
+            report(f"version  {digest.hexdigest()[:32]}  (<{VERSION_GRAPH}>)")
     finally:
         sender.close()
     return changes
+
+
+def version_graph(digest: str) -> LocalGraph:
+    return LocalGraph(VERSION_GRAPH, f'<{VERSION_GRAPH}> <{VERSION_PROPERTY}> "{digest}" .\n'.encode())
+
 
 
 def _put_all(sender: Sender, graphs: Iterator[LocalGraph], report: Callable[[str], None],

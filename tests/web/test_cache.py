@@ -122,9 +122,66 @@ def test_the_lru_drops_the_least_recently_used_first():
     assert lru.get("c") is None and lru.get("d") == "d" and lru.size == 100 and lru.evictions == 2
 
 
-def test_no_cache_over_a_remote_store_whose_changes_cannot_be_seen():
+def test_over_a_remote_store_that_names_no_version_nothing_is_kept_and_no_etag_matches():
+    """Nothing answers at the endpoint (port 9): no version, so every answer is computed afresh
+    and carries an ETag of its own."""
     app = create_app({"TESTING": True, "ENDPOINT": "http://127.0.0.1:9/sparql"})
-    assert "policykg_cache" not in app.extensions
+    client = app.test_client()
+    tags = {client.get("/queries").headers["ETag"] for _ in range(3)}
+    assert len(tags) == 3 and len(cache_of(app)) == 0 and cache_of(app).hits == 0
+
+
+def test_over_a_remote_store_answers_are_kept_per_published_version(tmp_path):
+    """`policykg publish` names the data it sent in the store; `serve --endpoint` keeps answers
+    while the store names that version, serves the new data after a re-publish (no ETag of the
+    old one matches), and keeps nothing while the store names none (a publish under way)."""
+    import subprocess
+    import sys
+
+    from policykg.publish import VERSION_GRAPH
+
+    from .. import stores
+
+    def publish(server, corpus):
+        r = subprocess.run([sys.executable, "-m", "policykg.cli", "publish", "--endpoint", server.url],
+                           capture_output=True, text=True, env=stores.publish_env(server, corpus))
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    (tmp_path / "server").mkdir()
+    with stores.SERVERS["oxigraph"](tmp_path / "server") as server:
+        corpus = tmp_path / "corpus"
+        out = publish(server, corpus)
+        assert f"(<{VERSION_GRAPH}>)" in out.splitlines()[-2]       # written after every graph
+        app = create_app({"TESTING": True, "ENDPOINT": server.url})
+        client = app.test_client()
+        first = client.get("/queries/documents.csv")
+        again = client.get("/queries/documents.csv")
+        assert first.status_code == 200 and "湖南" not in first.get_data(as_text=True)
+        assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+        assert cache_of(app).hits == 1
+        assert client.get("/queries/documents.csv", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+        # the same graphs published again: the same version, the answers kept
+        assert publish(server, corpus).splitlines()[-2] == out.splitlines()[-2]
+        assert client.get("/queries/documents.csv").headers["ETag"] == first.headers["ETag"]
+        assert cache_of(app).hits == 3
+
+        Corpus(corpus).ingest(HUNAN, id="hunan")
+        publish(server, corpus)
+        after = client.get("/queries/documents.csv")
+        assert "湖南" in after.get_data(as_text=True) and after.headers["ETag"] != first.headers["ETag"]
+        assert client.get("/queries/documents.csv", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+        assert "hunan" in str(app.extensions["policykg"]["store"].notices())      # a new store, a new notice list
+
+        # the version deleted, as a publish does first: nothing kept, nothing matched
+        from policykg.publish import Sender
+        from policykg.remote import Authenticator, dialect_for
+        dialect = dialect_for(server.url)
+        gsp = dialect.gsp_url(server.url)
+        Sender(gsp, dialect, Authenticator(gsp)).delete(VERSION_GRAPH)
+        hits = cache_of(app).hits
+        tags = {client.get("/queries/documents.csv").headers["ETag"] for _ in range(2)}
+        assert len(tags) == 2 and after.headers["ETag"] not in tags and cache_of(app).hits == hits
 
 
 def test_after_an_ingest_and_a_removal_the_next_request_sees_the_new_store(tmp_path):

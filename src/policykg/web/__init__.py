@@ -87,7 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             raise ValueError(f"PUBLIC_URL must be an http(s) URL such as https://kg.example.org/, not {public_url!r}")
     follow = None
     if app.config["ENDPOINT"]:
-        _remote(app, app.config["ENDPOINT"])
+        follow = _remote(app, app.config["ENDPOINT"])
     else:
         follow = _embedded(app)
     _cache(app, follow)
@@ -163,14 +163,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _cache(app: Flask, follow) -> None:
-    """The response cache (see cache.py) in front of the app, keyed by the store's version;
-    over a remote store, whose changes we cannot see, nothing is kept."""
+    """The response cache (see cache.py) in front of the app, keyed by the store's version:
+    over a remote store, the version its last `policykg publish` left there (nothing is kept
+    while it names none)."""
     from .cache import CACHED, FLAG, ResponseCache
     limit = int(app.config["CACHE_BYTES"] or 0)
-    remote = bool(app.extensions["policykg"].get("remote"))
-    if follow is None and (limit <= 0 or remote):
+    if follow is None and limit <= 0:
         return
-    if limit <= 0 or remote:
+    if limit <= 0:
         # no cache, but still follow the corpus (before anything reads the store)
         inner = app.wsgi_app
 
@@ -250,22 +250,36 @@ def _embedded_store(app: Flask, files: list[Path], graphs: dict, path: Path | No
     }
 
 
-def _remote(app: Flask, endpoint: str) -> None:
+def _remote(app: Flask, endpoint: str):
     """Pages, saved queries and /sparql over a remote endpoint. /sparql text is checked on its
     parse tree here, before it is forwarded (SERVICE, updates and FROM refused, as embedded);
-    nothing runs in this process, so no isolated workers. The store's version is unknown to
-    us, so the ETag changes with each start of the app (a re-publish calls for a restart)."""
+    nothing runs in this process, so no isolated workers. The store's version is the one
+    `policykg publish` left in it (freshness.PublishedVersion, returned to be asked on every
+    request); where it names none, each request gets an ETag of its own (none matches)."""
     import secrets
 
     from ..store import RemoteStore
-    store = RemoteStore(endpoint, timeout=max(1, int(app.config["SPARQL_TIMEOUT"])))
-    app.extensions["policykg"] = {
-        "store": store,
-        "sparql_store": GuardedStore(store),
-        "etag": hashlib.sha256(f"{endpoint} {secrets.token_hex(16)}".encode()).hexdigest()[:32],
-        "files": [],                    # no dump: the endpoint serves its own data
-        "remote": endpoint,
-    }
+    from .freshness import PublishedVersion
+
+    def make(version: str | None) -> dict:
+        store = RemoteStore(endpoint, timeout=max(1, int(app.config["SPARQL_TIMEOUT"])))
+        return {
+            "store": store,
+            "sparql_store": GuardedStore(store),
+            "etag": hashlib.sha256(f"{endpoint} {version or secrets.token_hex(16)}".encode()).hexdigest()[:32],
+            "files": [],                    # no dump: the endpoint serves its own data
+            "remote": endpoint,
+        }
+    app.extensions["policykg"] = make(None)
+    follow = PublishedVersion(app, endpoint, make)
+
+    def version() -> str | None:
+        found = follow()
+        if found is None:
+            # unknown: an ETag no earlier answer carries, so no conditional request matches
+            app.extensions["policykg"]["etag"] = hashlib.sha256(secrets.token_bytes(16)).hexdigest()[:32]
+        return found
+    return version
 
 
 def own_location(response: Response) -> Response:

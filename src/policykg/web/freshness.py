@@ -104,3 +104,47 @@ def _data_folder() -> Path:
     from .. import resources
     return resources.default_output().parent
 
+
+
+class PublishedVersion:
+    """Over a remote store: the version the last `policykg publish` left in it
+    (publish.VERSION_GRAPH), asked for on every request (one query of one triple). Answers
+    are kept, and ETags match, only while the store names a version: none for a store that
+    policykg did not publish, or while a publish is under way (it deletes the version first
+    and writes the new one last). When the version changes, the app's store is made anew
+    (the notices it lists may have changed) with an ETag derived from the version."""
+
+    def __init__(self, app, endpoint: str, make: Callable[[str], dict]):
+        from ..store import RemoteStore
+        self.app = app
+        self.make = make
+        # a short timeout of its own: the probe must not hold a request as long as a query may
+        self.probe_store = RemoteStore(endpoint, timeout=max(1, min(5, int(app.config["SPARQL_TIMEOUT"]))))
+        self._version: str | None = None
+        self._lock = threading.Lock()
+
+    def probe(self) -> str | None:
+        from ..publish import VERSION_GRAPH, VERSION_PROPERTY
+        from ..store import QueryError
+        try:
+            rows = self.probe_store.select(
+                f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{VERSION_PROPERTY}> ?v }} }}").rows
+        except (QueryError, OSError):
+            return None                  # unknown: answered afresh, kept nowhere
+        values = {row[0].value for row in rows if row[0] is not None}
+        return values.pop() if len(values) == 1 else None
+
+    def __call__(self) -> str | None:
+        version = self.probe()
+        if version is None:
+            if self._version is not None:
+                with self._lock:
+                    self.app.extensions["policykg"] = self.make(None)
+                    self._version = None
+            return None
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self.app.extensions["policykg"] = self.make(version)
+                    self._version = version
+        return self.app.extensions["policykg"]["etag"]
