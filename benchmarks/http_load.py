@@ -56,14 +56,15 @@ def the_sparql() -> str:
 
 
 @contextmanager
-def policykg_server(corpus: Path, env_extra: dict[str, str], granian: bool = False):
-    """`policykg serve` (waitress), or `policykg serve --server granian`."""
+def policykg_server(corpus: Path, env_extra: dict[str, str], granian: bool = False, endpoint: str | None = None):
+    """`policykg serve` (waitress), or `policykg serve --server granian`; over `endpoint`, a
+    remote store, where one is given."""
     port = free_port()
     env = dict(os.environ, POLICYKG_CORPUS=str(corpus), **env_extra)
     log = tempfile.TemporaryFile()
     cmd = [str(Path(sys.executable).parent / "policykg"), "serve", "--port", str(port)]
-    proc = subprocess.Popen(cmd + (["--server", "granian"] if granian else []), env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    cmd += (["--server", "granian"] if granian else []) + (["--endpoint", endpoint] if endpoint else [])
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         try:

@@ -22,41 +22,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from http_load import first_answer, loadavg, the_sparql, wrk  # noqa: E402
+from http_load import first_answer, loadavg, policykg_server, the_sparql, wrk  # noqa: E402
 from tests import stores  # noqa: E402
-from tests.loopback import free_port, stop, wait_until_answering  # noqa: E402
 
 SAVED = "/queries/measures-by-department.csv?" + urlencode({"department": "市财政局"})
 PAGE = "/id/doc/zczmbf-2021-9/measure/9"
-
-
-@contextmanager
-def remote_server(endpoint: str, corpus: Path, env_extra: dict[str, str]):
-    port = free_port()
-    env = dict(os.environ, POLICYKG_CORPUS=str(corpus), **env_extra)
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "policykg"), "serve", "--port", str(port),
-                             "--endpoint", endpoint], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            wait_until_answering(proc, base + "/queries", 120)
-        except RuntimeError as e:
-            stop(proc, 5)
-            log.seek(0)
-            raise RuntimeError(f"policykg serve did not start: {e}: {log.read().decode(errors='replace')}") from None
-        yield base
-    finally:
-        stop(proc, 20)
-        log.close()
 
 
 def main() -> None:
@@ -77,8 +55,8 @@ def main() -> None:
         env = stores.publish_env(server, corpus)
         subprocess.run([str(Path(sys.executable).parent / "policykg"), "publish", "--endpoint", server.url],
                        env=env, check=True, capture_output=True)
-        kept = stack.enter_context(remote_server(server.url, corpus, {}))
-        asked = stack.enter_context(remote_server(server.url, corpus, {"POLICYKG_CACHE_BYTES": "0"}))
+        kept = stack.enter_context(policykg_server(corpus, {}, endpoint=server.url))
+        asked = stack.enter_context(policykg_server(corpus, {"POLICYKG_CACHE_BYTES": "0"}, endpoint=server.url))
         results = {}
         targets = [("oxigraph: the saved query's SPARQL", server.url + "?" + urlencode({"query": the_sparql()}),
                     "text/csv", None)]
