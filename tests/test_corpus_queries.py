@@ -117,6 +117,56 @@ def test_a_notice_implementing_another_of_the_corpus_is_linked_to_it(store):
         ("嘉定区促进道路运输业高质量发展实施方案", "implements", "上海市促进道路运输业高质量发展行动方案", "number")]
 
 
+# notice-links as first written: the question stated plainly (28 s at 10,000 notices, where the
+# saved query's shape takes 18 ms); the two must give the same rows
+NOTICE_LINKS_PLAIN = """
+SELECT ?notice (SAMPLE(?t) AS ?title) ?relation ?higher (SAMPLE(?ht) AS ?higher_title) (MIN(?by) AS ?matched_by) WHERE {
+  { ?higher a pkg:PolicyDocument ; pkg:documentNumber ?number . ?named pkg:documentNumber ?number .
+    BIND ("number" AS ?by) }
+  UNION
+  { ?higher a pkg:PolicyDocument ; pkg:title ?label . ?named skos:prefLabel|rdfs:label ?label .
+    BIND ("title" AS ?by) }
+  { ?notice pkg:implements ?named . BIND ("implements" AS ?relation) }
+  UNION
+  { ?measure pkg:cites ?named ; pkg:inDocument ?notice . BIND ("cites" AS ?relation) }
+  FILTER (?higher != ?notice)
+  ?higher pkg:title ?ht .
+  ?notice pkg:title ?t .
+}
+GROUP BY ?notice ?relation ?higher
+ORDER BY ?title ?relation ?higher_title
+"""
+
+
+def test_notice_links_gives_the_rows_of_the_question_stated_plainly(store, tmp_path):
+    """Also where a measure cites a document bearing another notice's title, or its number, and
+    a notice implements one by its title alone (none of the fixture's notices does)."""
+    from policykg.store import EmbeddedStore
+    assert run_saved_query(store, "notice-links").rows == store.select(NOTICE_LINKS_PLAIN).rows
+    docs = {r["title"].value: r for r in run_saved_query(store, "documents").dicts()}
+    shanghai = docs["上海市促进道路运输业高质量发展行动方案"]
+    hunan, zhangye = docs["湖南省2024年优化营商环境工作要点"], docs["关于进一步健全支持中小企业发展制度的若干措施"]
+    title = store.select("SELECT ?t WHERE { ?d pkg:title ?t }", {"d": shanghai["document"]}).rows[0][0]
+    extra = tmp_path / "links.ttl"
+    extra.write_text(f"""@prefix pkg: <https://w3id.org/policykg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<http://x/m1> pkg:cites <http://x/by-title> ; pkg:inDocument {hunan["document"].n3()} .
+<http://x/by-title> a pkg:LegalDocument ; rdfs:label {title.n3()} .
+<http://x/m2> pkg:cites <http://x/by-number> ; pkg:inDocument {hunan["document"].n3()} .
+<http://x/by-number> a pkg:LegalDocument ; pkg:documentNumber {zhangye["number"].n3()} .
+{zhangye["document"].n3()} pkg:implements <http://x/by-title> .
+""", encoding="utf-8")
+    more = EmbeddedStore(store.files + [extra])
+    rows = run_saved_query(more, "notice-links")
+    assert rows.rows == more.select(NOTICE_LINKS_PLAIN).rows
+    assert sorted((r["title"].value, r["relation"].value, r["higher_title"].value, r["matched_by"].value)
+                  for r in rows.dicts()) == sorted([
+        ("嘉定区促进道路运输业高质量发展实施方案", "implements", "上海市促进道路运输业高质量发展行动方案", "number"),
+        ("关于进一步健全支持中小企业发展制度的若干措施", "implements", "上海市促进道路运输业高质量发展行动方案", "title"),
+        ("湖南省2024年优化营商环境工作要点", "cites", "上海市促进道路运输业高质量发展行动方案", "title"),
+        ("湖南省2024年优化营商环境工作要点", "cites", "关于进一步健全支持中小企业发展制度的若干措施", "number")])
+
+
 def test_each_measure_of_the_lower_notice_finds_its_counterpart_in_the_higher_one(store):
     """Jiading's four tasks restate four of Shanghai's; responsibility clauses alone match nothing."""
     rows = run_saved_query(store, "higher-measures").dicts()
