@@ -2,11 +2,20 @@
 
 The library API; the `policykg` command is a thin layer over it.
 """
+import functools
 import sys
 import types
 from importlib import import_module
 
 __version__ = "0.1.0"
+
+
+@functools.cache
+def installed_version() -> str:
+    """The installed distribution's version, which names stores and kept answers: read once,
+    since importlib.metadata takes a millisecond or more each time (a whole quick query's time)."""
+    from importlib.metadata import version
+    return version("policykg")
 
 __all__ = ["BuildError", "BuildResult", "ExtractError", "InputError", "ValidationReport",
            "build", "check", "extract", "load_registry", "summarize", "validate_file",

@@ -24,7 +24,6 @@ removed and computed again: the unpickler builds nothing but our terms and resul
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import os
@@ -34,6 +33,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import installed_version
 from .results import ResultSet, Term
 
 FOLDER = "answers"
@@ -66,7 +66,7 @@ class Answers:
     @staticmethod
     def key(text: str, graph: str | None = None) -> str:
         h = hashlib.sha256()
-        for part in (_version(), graph or "", text):
+        for part in (installed_version(), graph or "", text):
             h.update(part.encode("utf-8") + b"\0")
         return h.hexdigest()[:40]
 
@@ -138,12 +138,6 @@ class Answers:
 
     def __len__(self) -> int:
         return sum(1 for e in _scan(self.folder) if e.name.endswith(".pickle"))
-
-
-@functools.cache
-def _version() -> str:
-    from importlib.metadata import version
-    return version("policykg")       # a millisecond each time: as long as a whole quick query
 
 
 def _scan(folder: Path) -> Iterable[os.DirEntry]:

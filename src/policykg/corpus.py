@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import resources
+from . import installed_version, resources
 from .iris import BASE
 
 GRAPH_BASE = BASE + "graph/"          # a notice's named graph: GRAPH_BASE + id
@@ -188,7 +188,6 @@ class Corpus:
         digest of the files it holds (path, size, modification time) and of the policykg
         version, so an ingest, a removal or an upgrade leads to a new one; older ones go.
         """
-        from importlib.metadata import version
         from .store import EmbeddedStore
         if not kept_on_disk(graphs):
             # a few notices load from Turtle in well under a second; RocksDB also wants some 800 MB
@@ -217,7 +216,7 @@ class Corpus:
                 EmbeddedStore(files, graphs, path=building, build=True, only=added)
             import gc
             gc.collect()                 # the RocksDB lock goes with the object
-            (building / STATE).write_text(version("policykg") + "\n" + "\n".join(state) + "\n", encoding="utf-8")
+            (building / STATE).write_text(installed_version() + "\n" + "\n".join(state) + "\n", encoding="utf-8")
             (building / READY).write_text(key + "\n", encoding="utf-8")
             try:
                 os.replace(building, target)
@@ -233,11 +232,10 @@ class Corpus:
     @staticmethod
     def _grown_from(previous: Path | None, state: list[str]) -> list[Path] | None:
         """The files added since `previous` was built, when nothing else changed; else None."""
-        from importlib.metadata import version
         if previous is None or not (previous / STATE).is_file():
             return None
         before = (previous / STATE).read_text(encoding="utf-8").splitlines()
-        if not before or before[0] != version("policykg") or not set(before[1:]) <= set(state):
+        if not before or before[0] != installed_version() or not set(before[1:]) <= set(state):
             return None
         return [Path(line.split("\t", 1)[0]) for line in state if line not in set(before[1:])]
 
@@ -527,5 +525,4 @@ def store_key(state: list[str]) -> str:
     """A digest of a store's state and of the policykg version that reads it (hex): an ingest, a
     removal, an edit or an upgrade gives another one. `Corpus.store_path` names a store by it,
     and the server tags its answers with it (their ETag)."""
-    from importlib.metadata import version
-    return hashlib.sha256("\n".join([version("policykg"), STORE_FORMAT] + state).encode()).hexdigest()
+    return hashlib.sha256("\n".join([installed_version(), STORE_FORMAT] + state).encode()).hexdigest()
