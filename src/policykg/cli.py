@@ -403,16 +403,24 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
 
 def _refresh_store(corpus, answers: bool = True) -> None:
     """Bring a large corpus's on-disk store up to date now, so that no server start pays for it,
-    with the answers of the saved queries that need no parameter, so that no visitor waits for them."""
+    with its measures' texts for search (texts.py) and the answers of the saved queries that
+    need no parameter, so that no visitor waits for them."""
+    import time
+
     from .answers import warm
     from .store import EmbeddedStore, corpus_files
+    from .texts import write as keep_texts
     files, graphs = corpus_files(corpus)
     path = corpus.store_path(files, graphs)
     if path is not None:
         click.echo(f"store: {path}")
+        store = EmbeddedStore(files, graphs, path=path)
+        started = time.perf_counter()
+        keep_texts(store, path)
+        click.echo(f"texts: the measures' titles and texts kept for search in {time.perf_counter() - started:.1f} s")
         if not answers:
             return
-        done, seconds = warm(EmbeddedStore(files, graphs, path=path))
+        done, seconds = warm(store)
         click.echo(f"answers: {done} saved-query answers computed ahead in {seconds:.1f} s")
 
 

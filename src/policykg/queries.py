@@ -70,6 +70,9 @@ class Parameter:
     variable: str = ""
     scheme: str | None = None
     label: Mapping[str, str] = field(default_factory=dict)
+    # the variable of the measures whose title or text must hold a text parameter's words: a
+    # store that keeps its measures' texts (texts.py) runs the query for those measures only
+    narrows: str | None = None
 
     def describe(self) -> str:
         need = "required" if self.required else (f"default {self.default}" if self.default else "optional")
@@ -142,6 +145,9 @@ def parse_saved_query(path: Path, text: str | None = None) -> SavedQuery:
         if raw.get("type") not in PARAMETER_TYPES:
             raise FrontMatterError(f"{path}: parameter {raw.get('name')!r} has type {raw.get('type')!r}; "
                                    f"types are {', '.join(PARAMETER_TYPES)}")
+        if "narrows" in raw and raw["type"] != "text":
+            raise FrontMatterError(f"{path}: parameter {raw['name']!r} narrows {raw['narrows']!r}, but only "
+                                   "a text parameter's words can narrow the measures searched")
         if raw["type"] == "concept" and raw.get("scheme") not in SCHEMES:
             raise FrontMatterError(f"{path}: concept parameter {raw['name']!r} needs scheme "
                                    f"{' or '.join(sorted(SCHEMES))}")
@@ -151,7 +157,7 @@ def parse_saved_query(path: Path, text: str | None = None) -> SavedQuery:
             default=None if raw.get("default") is None else str(raw["default"]),
             example=None if raw.get("example") is None else str(raw["example"]),
             variable=raw.get("variable", raw["name"]), scheme=raw.get("scheme"),
-            label=raw.get("label", {})))
+            label=raw.get("label", {}), narrows=raw.get("narrows")))
     columns = tuple(need("columns", list))
     for key in ("coded", "label_columns"):
         for column in meta.get(key, []):
@@ -578,6 +584,26 @@ def notice_store(store: Store, raw: str) -> Store:
     return store.view(graph)
 
 
+def narrowed(store: Store, query: SavedQuery, bindings: Mapping[str, Term]) -> str:
+    """The query's text, restricted by a VALUES block to the measures whose title or text holds
+    the words of a parameter that `narrows` them, where the store keeps its measures' texts
+    (texts.py) and they can tell; else the query as written. The IRIs come from the store's
+    own file, written as terms; the query's FILTER still decides which rows are answers."""
+    from .store import where_brace
+    texts = store.texts
+    if texts is None:
+        return query.sparql
+    for p in query.parameters:
+        if p.narrows and (words := bindings.get(p.variable)) is not None:
+            holding = texts.holding(words.value)
+            if holding is None:
+                continue
+            block = f" VALUES ?{p.narrows} {{ {' '.join(Term.iri(i).n3() for i in holding)} }} "
+            at = where_brace(query.sparql) + 1
+            return query.sparql[:at] + block + query.sparql[at:]
+    return query.sparql
+
+
 def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, str] | None = None
                     ) -> ResultSet:
     """Run a saved query with its parameters bound as RDF terms.
@@ -598,7 +624,7 @@ def run_saved_query(store: Store, query: SavedQuery | str, params: Mapping[str, 
             return answer
     started = time.perf_counter()
     try:
-        result = store.select(query.sparql, bindings)
+        result = store.select(narrowed(store, query, bindings), bindings)
     except QueryError as e:
         raise QueryError(f"{query.path.name}: {e.message}", e.line, e.column) from None
     missing = [c for c in query.columns if c not in result.variables]

@@ -200,6 +200,7 @@ class Store(ABC):
     prefixes: dict[str, str] = {p: str(ns) for p, ns in PREFIXES.items()}
     name = "the embedded store"            # what error messages call it (a remote store: its URL)
     answers = None                         # saved queries' answers kept for this data (answers.Answers)
+    texts = None                           # its measures' texts kept for substring search (texts.MeasureTexts)
     graph: str | None = None               # the notice graph a view is restricted to
 
     def with_prologue(self, query: str) -> str:
@@ -314,7 +315,9 @@ class EmbeddedStore(Store):
             self.store = ox.Store.read_only(str(path))
             # a store folder names one state of the data: answers kept in it are answers to it
             from .answers import FOLDER, Answers
+            from .texts import MeasureTexts
             self.answers = Answers(Path(path) / FOLDER)
+            self.texts = MeasureTexts(Path(path))
             return
         self.store = ox.Store(str(path)) if path is not None else ox.Store()
         if path is not None and only is None:
@@ -440,6 +443,7 @@ class NoticeView(Store):
     def __init__(self, base: EmbeddedStore, graph: str):
         self.base, self.graph = base, graph
         self.answers = base.answers
+        self.texts = base.texts
         self.prefixes = base.prefixes
         self._default = [base._ox.NamedNode(graph), base._ox.NamedNode(SHARED_GRAPH)]
 
