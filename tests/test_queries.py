@@ -429,6 +429,9 @@ GOOD_HEAD = '# title = { zh = "标题", en = "title" }\n# description = { zh = "
      "bad.rq: parameter 'n' has type 'float'; types are measure, body, document, concept, text, integer"),
     ("# ---\n" + GOOD_HEAD + '# [[parameters]]\n# name = "c"\n# type = "concept"\n# ---\nSELECT * WHERE {}\n',
      "bad.rq: concept parameter 'c' needs scheme instruments or platforms or target-groups"),
+    ("# ---\n" + GOOD_HEAD + '# [[parameters]]\n# name = "b"\n# type = "body"\n# narrows = "measure"\n# ---\n'
+     "SELECT * WHERE {}\n",
+     "bad.rq: parameter 'b' narrows 'measure', but only a text parameter's words can narrow the measures searched"),
 ])
 def test_front_matter_errors(tmp_path, text, message):
     assert_front_matter_error(tmp_path, text, message)
