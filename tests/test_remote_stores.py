@@ -326,3 +326,38 @@ def test_a_publish_leaves_its_version_where_a_server_finds_it(backend, corpus_di
     assert VERSION_GRAPH not in open_store(backend.url).notices()
     dry = cli("publish", "--endpoint", backend.url, "--dry-run", env=stores.publish_env(backend, corpus_dir))
     assert dry.returncode == 0 and VERSION_GRAPH not in dry.stdout      # neither a graph to send nor stale
+
+
+# Servers whose default graph is a bag over the named graphs, not their RDF merge: a triple two
+# notices' graphs both hold matches twice. Each was seen (below); the test fails if one stops.
+BAG_UNION = {
+    "oxigraph": "the Oxigraph server 0.5.13's --union-default-graph (deduplicated in a later Oxigraph: "
+                "oxigraph/oxigraph#1920, not yet on PyPI)",
+    "virtuoso": "Virtuoso 7.2's default graph, as its maintainers intend (openlink/virtuoso-opensource#1406)",
+}
+
+
+def test_a_triple_two_notice_graphs_hold_is_one_triple_of_the_default_graph(backend, monkeypatch):
+    """The default graph every saved query reads is the RDF merge of the notices' graphs, as in
+    the embedded store (each triple once): a triple two notices both state (an unresolved body
+    both name) counts once. On a bag it counts once per graph: at 1,000 notices Virtuoso gave
+    `unresolved-names` 503,376 rows against 19,630 (its 100,000-row cap cut the answer;
+    benchmarks/results/scale-queries-1000-virtuoso-2026-11-30.txt). Not handled yet: listed."""
+    from policykg.publish import LocalGraph
+    _, _, sender = _sender(backend, monkeypatch)
+    shared = b'<https://w3id.org/policykg/test/bag-s> <https://w3id.org/policykg/test/p> "both" .\n'
+    graphs = [f"https://w3id.org/policykg/test/bag-{n}" for n in (1, 2)]
+    try:
+        for g in graphs:
+            sender.put(LocalGraph(g, shared))
+        rows = open_store(backend.url).select(
+            "SELECT ?o WHERE { <https://w3id.org/policykg/test/bag-s> <https://w3id.org/policykg/test/p> ?o }").rows
+    finally:
+        for g in graphs:
+            with contextlib.suppress(Exception):
+                sender.delete(g)
+        sender.close()
+    if backend.name in BAG_UNION:
+        assert len(rows) == 2, f"{backend.name} now merges the graphs: drop it from BAG_UNION"
+        pytest.xfail(f"{backend.name}: its default graph is a bag over the named graphs: {BAG_UNION[backend.name]}")
+    assert len(rows) == 1, rows
