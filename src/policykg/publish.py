@@ -265,8 +265,9 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
                 report(changes[-1].describe())
                 digest.update(f"\nstale {iri} {counts.get(iri, 0)}".encode())   # still read there
         if not dry_run:
-            sender.put(version_graph(digest.hexdigest()[:32]))
-            report(f"version  {digest.hexdigest()[:32]}  (<{VERSION_GRAPH}>)")
+            name = digest.hexdigest()[:32]
+            sender.put(version_graph(name))
+            report(f"version  {name}  (<{VERSION_GRAPH}>)")
     finally:
         sender.close()
     return changes

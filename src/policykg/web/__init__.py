@@ -271,15 +271,7 @@ def _remote(app: Flask, endpoint: str):
             "remote": endpoint,
         }
     app.extensions["policykg"] = make(None)
-    follow = PublishedVersion(app, endpoint, make)
-
-    def version() -> str | None:
-        found = follow()
-        if found is None:
-            # unknown: an ETag no earlier answer carries, so no conditional request matches
-            app.extensions["policykg"]["etag"] = hashlib.sha256(secrets.token_bytes(16)).hexdigest()[:32]
-        return found
-    return version
+    return PublishedVersion(app, endpoint, make)
 
 
 def own_location(response: Response) -> Response:

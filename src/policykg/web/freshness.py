@@ -13,6 +13,7 @@ cache keys on: no answer of the older store is served after the swap.
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -114,7 +115,7 @@ class PublishedVersion:
     and writes the new one last). When the version changes, the app's store is made anew
     (the notices it lists may have changed) with an ETag derived from the version."""
 
-    def __init__(self, app, endpoint: str, make: Callable[[str], dict]):
+    def __init__(self, app, endpoint: str, make: Callable[[str | None], dict]):
         from ..store import RemoteStore
         self.app = app
         self.make = make
@@ -141,6 +142,8 @@ class PublishedVersion:
                 with self._lock:
                     self.app.extensions["policykg"] = self.make(None)
                     self._version = None
+            # unknown: an ETag no earlier answer carries, so no conditional request matches
+            self.app.extensions["policykg"]["etag"] = secrets.token_hex(16)
             return None
         if version != self._version:
             with self._lock:
