@@ -127,10 +127,10 @@ def test_a_remote_store_sends_a_select_with_the_limit_and_a_construct_without():
     rows = '{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
     seen = []
     with http_server(rows, requests=seen) as url:
-        RemoteStore(url, dialect=DIALECTS["oxigraph"]).run("SELECT ?s WHERE { ?s ?p ?o }", limit=1000)
-        RemoteStore(url, dialect=DIALECTS["oxigraph"]).run("SELECT ?s WHERE { ?s ?p ?o }")
+        RemoteStore(url, default_graphs=(), dialect=DIALECTS["oxigraph"]).run("SELECT ?s WHERE { ?s ?p ?o }", limit=1000)
+        RemoteStore(url, default_graphs=(), dialect=DIALECTS["oxigraph"]).run("SELECT ?s WHERE { ?s ?p ?o }")
     with http_server("<urn:a> <urn:b> <urn:c> .", "text/turtle", requests=seen) as url:
-        RemoteStore(url, dialect=DIALECTS["oxigraph"]).run("CONSTRUCT WHERE { ?s ?p ?o }", limit=1000)
+        RemoteStore(url, default_graphs=(), dialect=DIALECTS["oxigraph"]).run("CONSTRUCT WHERE { ?s ?p ?o }", limit=1000)
     sent = [parse_qs(body.decode())["query"][0] for _, _, _, body in seen]
     assert sent[0].endswith("SELECT ?s WHERE { ?s ?p ?o }\nLIMIT 1001")
     assert sent[1].endswith("SELECT ?s WHERE { ?s ?p ?o }")
@@ -285,7 +285,7 @@ def test_a_remote_virtuoso_answer_comes_back_standard():
          tag[2]: lit("0", datatype=integer), tag[3]: lit("1", datatype=integer)}]}})
     seen = []
     with http_server(body, "application/sparql-results+json", requests=seen) as url:
-        answer = RemoteStore(url, dialect=DIALECTS["virtuoso"]).run(
+        answer = RemoteStore(url, default_graphs=(), dialect=DIALECTS["virtuoso"]).run(
             'SELECT ?s (GROUP_CONCAT(?n; separator="、") AS ?x) WHERE { ?s ?p ?n } GROUP BY ?s', limit=10)
     sent = parse_qs(seen[0][3].decode())["query"][0]
     assert "(COUNT(DISTINCT ?n) AS ?_policykg_tag_0_values)" in sent and "、" not in sent

@@ -366,7 +366,7 @@ def test_a_remote_store_is_http_only_names_its_endpoint_and_guesses_its_dialect(
         assert e.value.message == f"--endpoint must be an http(s) URL, not {bad!r}"
     remote = RemoteStore("https://example.org/sparql")
     assert (remote.name, remote.endpoint, remote.timeout, remote.default_graphs) == \
-        ("https://example.org/sparql", "https://example.org/sparql", 30, ())
+        ("https://example.org/sparql", "https://example.org/sparql", 30, None)    # as its publication says
     assert remote.dialect is DIALECTS["virtuoso"] and RemoteStore("http://h/query").dialect is DIALECTS["oxigraph"]
     assert RemoteStore("http://h/query", dialect=DIALECTS["generic"]).dialect is DIALECTS["generic"]
 
@@ -378,7 +378,7 @@ def test_a_remote_construct_is_read_in_the_format_the_server_names(ctype, body):
     seen = []
     with http_server(body, ctype, requests=seen) as url:
         for form in ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "DESCRIBE <http://x/1>"):
-            got = RemoteStore(url).run(form)
+            got = RemoteStore(url, default_graphs=()).run(form)
             assert _spo(got) == THREE and got.truncated_by is None
     # asked for a graph, not for result rows
     assert all("turtle" in headers["Accept"] and "sparql-results" not in headers["Accept"]
@@ -389,13 +389,13 @@ def test_the_remote_answer_to_ask_is_the_servers_boolean():
     from tests.loopback import http_server
     for answer in (True, False):
         with http_server('{"head": {}, "boolean": %s}' % str(answer).lower()) as url:
-            assert RemoteStore(url).run("ASK { ?s ?p ?o }") is answer
+            assert RemoteStore(url, default_graphs=()).run("ASK { ?s ?p ?o }") is answer
 
 
 def test_a_remote_answer_is_cut_to_the_row_limit_and_byte_cap_like_an_embedded_one():
     from tests.loopback import http_server
     with http_server(ROWS_JSON) as url:
-        remote = RemoteStore(url)
+        remote = RemoteStore(url, default_graphs=())
         cut = remote.run("SELECT * WHERE { ?m ?p ?n }", limit=2)
         assert [r[0].value for r in cut.rows] == ["http://x/1", "http://x/2"] and cut.truncated_by == "rows"
         # 10 and 3 bytes a row: two rows fit in 26 bytes, the third does not
@@ -404,7 +404,7 @@ def test_a_remote_answer_is_cut_to_the_row_limit_and_byte_cap_like_an_embedded_o
         whole = remote.run("SELECT * WHERE { ?m ?p ?n }", limit=3, max_bytes=39)
         assert len(whole.rows) == 3 and whole.truncated_by is None
     with http_server(TURTLE, "text/turtle") as url:
-        cut = RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=1)
+        cut = RemoteStore(url, default_graphs=()).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=1)
         assert len(cut) == 1 and cut.truncated_by == "rows" and _spo(cut) < THREE
 
 
@@ -413,19 +413,19 @@ def test_a_remote_answer_past_the_byte_cap_is_refused_before_it_is_parsed():
     # the cap on the bytes read is 8 × max_bytes + 1 MiB: the bytes of JSON a value's bytes can take
     with http_server(" " * 1_048_577 + ROWS_JSON) as url:
         with pytest.raises(store_module.QueryRefused) as e:
-            RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=0)
+            RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=0)
         assert e.value.status == 413
         assert e.value.message == (f"{url}: the answer is larger than 1048576 bytes; narrow the query or add a LIMIT")
         # without a cap the same answer is read whole
-        assert len(RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }").rows) == 3
+        assert len(RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }").rows) == 3
     # max_bytes 100: a cap of 1,049,376 bytes; an answer of exactly that many is read, one more is refused
     cap = 8 * 100 + 1_048_576
     size = len(ROWS_JSON.encode("utf-8"))
     with http_server(" " * (cap - size) + ROWS_JSON) as url:
-        assert len(RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=100).rows) == 3
+        assert len(RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=100).rows) == 3
     with http_server(" " * (cap + 1 - size) + ROWS_JSON) as url:
         with pytest.raises(store_module.QueryRefused, match=f"larger than {cap} bytes"):
-            RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=100)
+            RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=100)
 
 
 def test_a_remote_answer_past_the_byte_cap_is_not_read_to_its_end():
@@ -435,7 +435,7 @@ def test_a_remote_answer_past_the_byte_cap_is_not_read_to_its_end():
     # 64 MB past a cap of 1 MiB: the client stops reading (the server's socket then fails)
     with http_server(" " * (1_048_577 + 64_000_000) + ROWS_JSON, delivered=delivered) as url:
         with pytest.raises(store_module.QueryRefused):
-            RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=0)
+            RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }", max_bytes=0)
         deadline = time.monotonic() + 10
         while not delivered and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -449,10 +449,10 @@ def test_the_remote_timeout_is_the_stores_or_what_is_left_of_the_querys(monkeypa
     real = SPARQLWrapper.setTimeout
     monkeypatch.setattr(SPARQLWrapper, "setTimeout", lambda self, t: (given.append(t), real(self, t))[1])
     with http_server(ROWS_JSON) as url:
-        RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }")
-        RemoteStore(url, timeout=7).run("SELECT * WHERE { ?m ?p ?n }", timeout=60)
-        RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", timeout=2.5)      # whole seconds, rounded up
-        RemoteStore(url).run("SELECT * WHERE { ?m ?p ?n }", timeout=0.01)     # never below one second
+        RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }")
+        RemoteStore(url, default_graphs=(), timeout=7).run("SELECT * WHERE { ?m ?p ?n }", timeout=60)
+        RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }", timeout=2.5)      # whole seconds, rounded up
+        RemoteStore(url, default_graphs=()).run("SELECT * WHERE { ?m ?p ?n }", timeout=0.01)     # never below one second
     assert given == [30, 7, 3, 1]
 
 
@@ -463,7 +463,7 @@ def test_a_silent_remote_endpoint_times_out_with_the_time_it_was_given(server):
     from tests import loopback
     with getattr(loopback, server)() as url:
         with pytest.raises(store_module.QueryTimeout) as e:
-            RemoteStore(url, timeout=1).run("SELECT * WHERE { ?s ?p ?o }")
+            RemoteStore(url, default_graphs=(), timeout=1).run("SELECT * WHERE { ?s ?p ?o }")
         assert str(e.value) == f"{url}: no answer within 1 s"
 
 
@@ -476,26 +476,26 @@ def test_remote_errors_name_the_endpoint_and_what_came_back():
     assert e.value.message.startswith(f"{gone}: cannot reach the endpoint: <urlopen error [Errno 111]")
     with http_server("Virtuoso 37000 Error SP030: SPARQL compiler", "text/plain", 400) as url:
         with pytest.raises(QueryError) as e:
-            RemoteStore(url).run(q)
+            RemoteStore(url, default_graphs=()).run(q)
         assert e.value.message.startswith(f"{url}: QueryBadFormed: ") and "SP030" in e.value.message
     with http_server("<html>not results</html>", "text/html") as url:
         with pytest.raises(QueryError) as e:
-            RemoteStore(url).run(q)
+            RemoteStore(url, default_graphs=()).run(q)
         assert e.value.message.startswith(f"{url}: the answer (text/html) is not SPARQL JSON results: ")
     with http_server('{"head": {"vars": ["s"]}}', None) as url:
         with pytest.raises(QueryError) as e:
-            RemoteStore(url).run(q)
+            RemoteStore(url, default_graphs=()).run(q)
         assert e.value.message == f"{url}: the answer (no content type) is not SPARQL JSON results: no results.bindings list"
     with http_server("<http://x/1> <http://x/p> .", "text/turtle") as url:
         with pytest.raises(QueryError) as e:
-            RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            RemoteStore(url, default_graphs=()).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         message = e.value.message
         assert message.startswith(f"{url}: the answer (text/turtle) is not an RDF graph: ") and "\n" not in message
         assert "ParserError" not in message and len(message) > len(url) + 60
     # read as what its type says: Turtle labelled N-Triples is not N-Triples (a bare 35)
     with http_server(TURTLE, "application/n-triples") as url:
         with pytest.raises(QueryError) as e:
-            RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            RemoteStore(url, default_graphs=()).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         assert e.value.message == f"{url}: the answer (application/n-triples) is not an RDF graph: Invalid line: 35 ."
 
 
@@ -586,7 +586,7 @@ def test_a_remote_store_asks_once_for_its_notices_and_views_each_with_its_defaul
     seen = []
     with http_server(answer, requests=seen) as url:
         from policykg.remote import DIALECTS
-        remote = RemoteStore(url, timeout=9, dialect=DIALECTS["generic"])      # not what /sparql suggests
+        remote = RemoteStore(url, default_graphs=(), timeout=9, dialect=DIALECTS["generic"])      # not what /sparql suggests
         assert remote.notices() == {GRAPH_BASE + "a", GRAPH_BASE + "b"}
         assert remote.notices() == {GRAPH_BASE + "a", GRAPH_BASE + "b"} and len(seen) == 1
         view = remote.view(GRAPH_BASE + "a")
@@ -639,7 +639,7 @@ def test_an_rdf_parser_failure_without_a_message_is_named_by_its_type(monkeypatc
     monkeypatch.setattr(rdflib.Graph, "parse", out_of_memory)
     with http_server(RDF_XML, "application/rdf+xml") as url:
         with pytest.raises(QueryError) as e:
-            RemoteStore(url).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            RemoteStore(url, default_graphs=()).run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert e.value.message == f"{url}: the answer (application/rdf+xml) is not an RDF graph: MemoryError"
     assert parsed == [(RDF_XML.encode(), "xml")]
 

@@ -42,7 +42,8 @@ SHIPPED_ID = "zczmbf-2021-9"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _PENDING, _ASIDE = ".new-", ".old-"
 REGISTRIES = ".registries"
-STORE_FORMAT = "1"            # bump when what a built store holds changes
+STORE_FORMAT = "2"            # bump when what a built store holds changes (2: no triple in a notice's
+                              # graph and the shared one both)
 READY = "READY"
 STATE = "STATE"               # the files a built store holds, to extend it when notices are added
 ON_DISK_FROM = 10             # notices ingested from which a corpus is kept as an on-disk store

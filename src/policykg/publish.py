@@ -11,6 +11,18 @@ triples it read before a syntax error (both seen in tests/test_remote_stores.py)
 The graphs are read out of the embedded store, not the files, so what a remote store
 serves is what the embedded one serves, correspondences included.
 
+The saved queries read the default graph as the embedded store's: the merge of every graph,
+each triple once. Some servers' default graph counts a triple once per graph that holds it
+(a bag: the Oxigraph server 0.5.13's --union-default-graph, oxigraph/oxigraph#1920, and
+Virtuoso 7.2, openlink/virtuoso-opensource#1406), and notices share triples (a body's name
+and kind, a place, a cited span of a law): at 1,000 notices Virtuoso gave `unresolved-names`
+503,376 rows for 19,630. So each publish first asks the store (two probe graphs holding one
+triple); where its default graph is not the merge, the graphs are also sent, in POSTs of
+whole graphs, into one graph of their merge (the store keeps each triple of a graph once),
+which the publication graph names for every reader (policykg.remote.Layout), as the
+embedded store keeps the merge in its default graph. This doubles what such a store ingests; a store whose default graph is the merge (Jena,
+Fuseki) is sent nothing more.
+
 At 10,000 notices the graphs' N-Triples come to some 3 GB, so they are streamed: read
 out one at a time, at most `workers` + 1 held at once, each sent on a connection its
 worker keeps open. Where the time goes (benchmarks/results/publish-2026-11-30.txt): the
@@ -18,6 +30,7 @@ server's own ingestion, then reading the graphs out of the embedded store.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import secrets
@@ -29,7 +42,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from .corpus import GRAPH_BASE
-from .remote import Authenticator, Dialect
+from .remote import MERGED_BASE, VERSION_GRAPH, Authenticator, Dialect, Layout, read_layout
 from .store import SHARED_GRAPH, EmbeddedStore, QueryError, RemoteStore
 
 TIMEOUT = 300          # seconds per PUT: a large shared graph into a busy server
@@ -40,13 +53,12 @@ QUERY_TIMEOUT = 600    # the graph sizes: a COUNT over every triple of a large s
 WORKERS = 2
 
 
-# What a publish leaves in the store to name the data it sent: one triple in a graph of its own,
-# outside the notices' graph base (so never listed, counted or pruned as a notice's graph). It is
-# deleted before the first graph is sent and written after the last: a server reading the store
-# (`policykg serve --endpoint`) keeps answers only while it names a version, so none is kept
-# from a store half published, and none outlives the publish that changed the store.
-VERSION_GRAPH = "https://w3id.org/policykg/publication"
-VERSION_PROPERTY = "http://purl.org/dc/terms/hasVersion"
+# What a publish leaves in the store to name the data it sent (policykg.remote.Layout): its
+# version is taken out before the first graph is sent and written after the last: a server
+# reading the store (`policykg serve --endpoint`) keeps answers only while it names a version,
+# so none is kept from a store half published, and none outlives the publish that changed it.
+PROBE_BASE = VERSION_GRAPH + "/probe/"
+CHUNK = 8 << 20        # bytes of N-Triples at most per POST into the merge (whole graphs, so one more)
 
 
 class PublishError(RuntimeError):
@@ -149,6 +161,14 @@ class Sender:
     def put(self, graph: LocalGraph) -> None:
         self._send("PUT", graph.iri, graph.data, {"Content-Type": self.dialect.put_type})
 
+    def post(self, graph: LocalGraph, content_type: str | None = None) -> None:
+        """Add the triples to the graph (the Graph Store Protocol's merge)."""
+        self._send("POST", graph.iri, graph.data, {"Content-Type": content_type or self.dialect.put_type})
+
+    def get(self, iri: str) -> tuple[bytes, str]:
+        """The graph's triples and their media type, as the store sends them."""
+        return self._send("GET", iri, None, {"Accept": self.dialect.put_type.split(";")[0]})
+
     def delete(self, iri: str, missing_ok: bool = False) -> None:
         self._send("DELETE", iri, None, {}, missing_ok)
 
@@ -175,7 +195,7 @@ class Sender:
             self._local.conn = None
 
     def _send(self, verb: str, iri: str, body: bytes | None, headers: dict[str, str],
-              missing_ok: bool = False) -> None:
+              missing_ok: bool = False) -> tuple[bytes, str]:
         """One request. A server may answer before it has read the body (a 401, 413 or 501) and
         close: the answer is read even when sending the body failed."""
         url = f"{self.gsp}?{urlencode({'graph': iri})}"
@@ -205,14 +225,15 @@ class Sender:
                 self._drop()
             text = answer[:2000].decode("utf-8", errors="replace").strip()
             if response.status == 404 and missing_ok:
-                return                     # the graph to delete is not there: as good as deleted
+                return b"", ""             # the graph to delete is not there: as good as deleted
             if response.status >= 300:
                 raise PublishError(f"{verb} of graph <{iri}> to {self.gsp}: HTTP {response.status} {response.reason}"
                                    + (f": {text}" if text else ""))
             if sent_error is not None:
                 raise PublishError(f"{verb} of graph <{iri}> to {self.gsp}: the connection closed while sending "
                                    f"({sent_error}), though the server answered {response.status}")
-            return
+            return answer, response.getheader("Content-Type") or ""
+        raise AssertionError("unreachable")
 
 
 def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, dry_run: bool = False,
@@ -227,10 +248,15 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
     ones in flight are let finish (each is complete, and reported), and PublishError names the
     first graph that failed, in the order they were sent, with the server's answer.
 
+    Where the store's default graph is not the merge of its graphs (`default_graph_kind`), the
+    merge is sent as a graph of its own, and readers are pointed at it at the end; until then
+    they read the last publish's merge, and what a failed publish leaves is deleted by the next.
+
     `version` names the data sent (the corpus's store key: the same files, the same version);
-    what is left in the store at the end is it and the stale graphs kept there (VERSION_GRAPH).
-    Without one, each publish is a version of its own."""
+    what is left in the store at the end is it, the merge's name and the stale graphs kept there
+    (VERSION_GRAPH). Without one, each publish is a version of its own."""
     try:
+        old = read_layout(RemoteStore(endpoint, QUERY_TIMEOUT, (), dialect))
         if dry_run:
             counts = remote_counts(endpoint)
             there = set(counts)
@@ -240,15 +266,30 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
         raise PublishError(f"cannot read the graphs the store holds: {e}") from None
     changes: list[Change] = []
     sender = Sender(gsp, dialect, Authenticator(gsp))
-    digest = hashlib.sha256((version or secrets.token_hex(16)).encode())
+    seed = version or secrets.token_hex(16)
+    digest = hashlib.sha256(seed.encode())
+    merge: Merge | None = None
     try:
         if dry_run:
             for graph in local_graphs(store):
                 changes.append(change(graph, counts))
                 report(changes[-1].describe())
+            if old.default:
+                report(f"merge    a new graph of every graph's triples, in place of <{old.default}> "
+                       "(the store's default graph counted a triple once per graph when last published)")
         else:
-            sender.delete(VERSION_GRAPH, missing_ok=True)
-            changes += _put_all(sender, local_graphs(store), report, workers)
+            # the merge is named by what it will hold: the same data, the same merge and version
+            kept = [] if prune else sorted(there - set(graph_names(store)))
+            merged = MERGED_BASE + hashlib.sha256("\n".join([seed, *kept]).encode()).hexdigest()[:16]
+            # the version out first; readers go on with the last publish's merge. The merge this
+            # one may make is named to be deleted by the next, should this one stop
+            retired = old.retired | ({merged} if merged != old.default else set())
+            sender.put(LocalGraph(VERSION_GRAPH, Layout(None, old.default, retired).triples().encode()))
+            if default_graph_kind(sender, endpoint, dialect) != "merge":
+                merge = Merge(merged)
+                # a publish of the same data completed it (the version is written after the merge)
+                merge.done = old.version is not None and old.default == merged
+            changes += _put_all(sender, _uploads(local_graphs(store), merge), report, workers)
         ours = {c.iri for c in changes}
         stale = sorted(there - ours)
         if stale and not dry_run and not prune:
@@ -264,33 +305,99 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
             else:
                 report(changes[-1].describe())
                 digest.update(f"\nstale {iri} {counts.get(iri, 0)}".encode())   # still read there
+                if merge is not None and not merge.done:      # and read in the merge too
+                    data, media = sender.get(iri)
+                    sender.post(LocalGraph(merge.iri, data), media or None)
         if not dry_run:
+            if merge is not None:
+                digest.update(f"\nmerge {merge.iri}".encode())
+                report(f"merged   {merge.iri}  " + ("(as published before: the same graphs)" if merge.done else
+                       f"({merge.triples} triples of {merge.graphs} graphs, each once: "
+                       "this store's default graph counts a triple once per graph)"))
             name = digest.hexdigest()[:32]
-            sender.put(version_graph(name))
+            new = Layout(name, merge.iri if merge else None)
+            gone = old.graphs() - new.graphs()
+            sender.put(LocalGraph(VERSION_GRAPH, Layout(name, new.default, gone).triples().encode()))
             report(f"version  {name}  (<{VERSION_GRAPH}>)")
+            if gone:
+                for iri in sorted(gone):
+                    sender.delete(iri, missing_ok=True)
+                    report(f"deleted  {iri}  (the last publish's)")
+                sender.put(LocalGraph(VERSION_GRAPH, new.triples().encode()))
     finally:
         sender.close()
     return changes
 
 
 def version_graph(digest: str) -> LocalGraph:
-    return LocalGraph(VERSION_GRAPH, f'<{VERSION_GRAPH}> <{VERSION_PROPERTY}> "{digest}" .\n'.encode())
+    return LocalGraph(VERSION_GRAPH, Layout(digest).triples().encode())
 
 
+def default_graph_kind(sender: Sender, endpoint: str, dialect: Dialect) -> str:
+    """How the store reads a request that names no default graph, told by two probe graphs
+    holding the same triple: "merge" (the triple once: Jena, Fuseki), "bag" (once per graph:
+    the Oxigraph server 0.5.13, Virtuoso 7.2) or "own" (a default graph of its own: the
+    Oxigraph server without --union-default-graph)."""
+    triple = f'<{PROBE_BASE}s> <{PROBE_BASE}p> "probe" .\n'.encode()
+    graphs = [PROBE_BASE + "1", PROBE_BASE + "2"]
+    try:
+        for iri in graphs:
+            sender.put(LocalGraph(iri, triple))
+        rows = RemoteStore(endpoint, QUERY_TIMEOUT, (), dialect).select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ <{PROBE_BASE}s> <{PROBE_BASE}p> ?o }}").rows
+    except QueryError as e:
+        raise PublishError(f"cannot read the probe graphs back: {e}") from None
+    finally:
+        for iri in graphs:
+            with contextlib.suppress(PublishError):
+                sender.delete(iri, missing_ok=True)
+    n = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+    return {1: "merge", 2: "bag"}.get(n, "own")
 
-def _put_all(sender: Sender, graphs: Iterator[LocalGraph], report: Callable[[str], None],
+
+@dataclass
+class Merge:
+    """The merge of the graphs sent, being built in the store (see the module's text)."""
+    iri: str
+    triples: int = 0                           # sent into it, counting a triple each time sent
+    graphs: int = 0
+    done: bool = False                         # already in the store, whole
+
+
+def _uploads(graphs: Iterator[LocalGraph], merge: Merge | None) -> Iterator[tuple[str, LocalGraph]]:
+    """What to send for `graphs`: each graph, and where the store needs it, POSTs of whole
+    graphs into the merge (a graph's blank nodes stay one document's)."""
+    buffer: list[bytes] = []
+    size = 0
+    for graph in graphs:
+        yield "PUT", graph
+        if merge is None or merge.done:
+            continue
+        merge.triples += graph.triples
+        merge.graphs += 1
+        buffer.append(graph.data)
+        size += len(graph.data)
+        if size >= CHUNK:
+            yield "POST", LocalGraph(merge.iri, b"".join(buffer))
+            buffer, size = [], 0
+    if buffer:
+        yield "POST", LocalGraph(merge.iri, b"".join(buffer))
+
+
+def _put_all(sender: Sender, uploads: Iterator[tuple[str, LocalGraph]], report: Callable[[str], None],
              workers: int) -> list[Change]:
     done: list[Change] = []
     failures: list[tuple[int, PublishError]] = []
-    pending: dict[Future, tuple[int, str, int]] = {}
+    pending: dict[Future, tuple[int, str, str, int]] = {}
 
     def settle(futures) -> None:
         for future in sorted(futures, key=lambda f: pending[f][0]):
-            n, iri, triples = pending.pop(future)
+            n, verb, iri, triples = pending.pop(future)
             error = future.exception()
             if error is None:
-                done.append(Change(iri, triples, None, "put"))
-                report(f"put      {iri}  ({triples} triples)")
+                if verb == "PUT":
+                    done.append(Change(iri, triples, None, "put"))
+                    report(f"put      {iri}  ({triples} triples)")
             elif isinstance(error, PublishError):
                 failures.append((n, error))
             else:
@@ -298,13 +405,14 @@ def _put_all(sender: Sender, graphs: Iterator[LocalGraph], report: Callable[[str
 
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="publish") as pool:
         try:
-            for n, graph in enumerate(graphs):
+            for n, (verb, graph) in enumerate(uploads):
                 # at most `workers` graphs in flight and this one read: memory stays bounded
                 while len(pending) >= max(1, workers) and not failures:
                     settle(wait(pending, return_when=FIRST_COMPLETED).done)
                 if failures:
                     break
-                pending[pool.submit(sender.put, graph)] = (n, graph.iri, graph.triples)
+                send = sender.put if verb == "PUT" else sender.post
+                pending[pool.submit(send, graph)] = (n, verb, graph.iri, graph.triples)
                 del graph
         finally:
             settle(wait(pending).done)             # let those in flight finish, whatever stopped us

@@ -23,11 +23,68 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 USER_ENV, PASSWORD_ENV = "POLICYKG_ENDPOINT_USER", "POLICYKG_ENDPOINT_PASSWORD"
+
+# What a publish leaves in the store about the data it sent, in a graph of its own outside the
+# notices' graph base (so never listed, counted or pruned as a notice's graph):
+#   <VERSION_GRAPH> dct:hasVersion "digest"      the data's version, written after every graph;
+#   <VERSION_GRAPH> pub:defaultGraph <M>         the graph to read as the default graph: the
+#                                                 merge of every graph, where the store's own
+#                                                 default graph counts a triple once per graph;
+#   <VERSION_GRAPH> pub:retiredGraph <G>          a merge the next publish deletes (kept
+#                                                 until then: a reader may still be reading it).
+VERSION_GRAPH = "https://w3id.org/policykg/publication"
+VERSION_PROPERTY = "http://purl.org/dc/terms/hasVersion"
+PUB = VERSION_GRAPH + "#"
+MERGED_BASE = VERSION_GRAPH + "/merged/"
+
+
+@dataclass
+class Layout:
+    """What the store's publication graph says (see VERSION_GRAPH): how to read it."""
+    version: str | None = None
+    default: str | None = None
+    retired: set[str] = field(default_factory=set)
+
+    def triples(self) -> str:
+        """The publication graph as N-Triples."""
+        out = [f'<{VERSION_GRAPH}> <{VERSION_PROPERTY}> "{self.version}" .'] if self.version else []
+        if self.default:
+            out.append(f"<{VERSION_GRAPH}> <{PUB}defaultGraph> <{self.default}> .")
+        out += [f"<{VERSION_GRAPH}> <{PUB}retiredGraph> <{g}> ." for g in sorted(self.retired)]
+        return "".join(line + "\n" for line in out)
+
+    def graphs(self) -> set[str]:
+        """The merges it names: graphs of policykg's own beside the notices'."""
+        return ({self.default} if self.default else set()) | self.retired
+
+
+def read_layout(store) -> Layout:
+    """The layout a `RemoteStore` sending no dataset reads from the publication graph."""
+    result = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?o }} }}")
+    layout = Layout()
+    if result.variables != ["s", "p", "o"]:
+        return layout                  # not an answer to what was asked: nothing said
+    for s, p, o in result.rows:
+        if s is None or p is None or o is None:
+            continue
+        if p.value == VERSION_PROPERTY and s.value == VERSION_GRAPH:
+            layout.version = o.value
+        elif p.value == PUB + "defaultGraph" and o.value.startswith(MERGED_BASE):
+            layout.default = o.value
+        elif p.value == PUB + "retiredGraph":
+            layout.retired.add(o.value)
+    return layout
+
+
+def uses_graph(query: str) -> bool:
+    """Whether the query names graphs (a GRAPH pattern)."""
+    from .store import _tokens
+    return any(kind == "word" and text.upper() == "GRAPH" for kind, text, _ in _tokens(query))
 
 
 @dataclass(frozen=True)

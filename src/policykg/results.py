@@ -152,9 +152,13 @@ def read_json(text: str | bytes | dict) -> dict:
 
 def ask_from_json(text: str | bytes | dict) -> bool:
     data = read_json(text)
-    if not isinstance(data.get("boolean"), bool):
-        raise ResultsError("an ASK answer has no boolean")
-    return data["boolean"]
+    if isinstance(data.get("boolean"), bool):
+        return data["boolean"]
+    # Virtuoso 7.2 answers ASK as a table of one column: a row holding 1 (true) or no row
+    if (data.get("head") or {}).get("vars") == ["__ASK_RETVAL"]:
+        rows = from_json(data).rows
+        return any(row[0] is not None and row[0].value not in ("0", "false") for row in rows)
+    raise ResultsError("an ASK answer has no boolean")
 
 
 def from_json(text: str | bytes | dict) -> ResultSet:

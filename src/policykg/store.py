@@ -333,6 +333,7 @@ class EmbeddedStore(Store):
             except SyntaxError as e:
                 raise QueryError(f"{f}: {e}") from None
         if graphs:
+            self._drop_restatements()
             # notices implementing notices of the same corpus: their measures' candidates (chains.py)
             from .chains import add_correspondences
             add_correspondences(self)
@@ -361,6 +362,18 @@ class EmbeddedStore(Store):
                 except SyntaxError as e:
                     raise QueryError(f"{f}: {e}") from None
         self.store.bulk_extend(quads())
+
+    def _drop_restatements(self) -> None:
+        """Out of each notice's graph, the triples the shared graph holds too (the shipped notice
+        restates who issued the opinion it implements, as the registry says). A notice's view
+        reads the two graphs as its default graph, which pyoxigraph and the Oxigraph and
+        Virtuoso servers take as a bag: a triple of both would match twice."""
+        ox = self._ox
+        twice = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in self.store.query(
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH <{SHARED_GRAPH}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} "
+            f"FILTER (?g != <{SHARED_GRAPH}>) }}")]
+        for quad in twice:
+            self.store.remove(quad)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -514,21 +527,57 @@ def _bounded(iterator, limit: int | None, deadline: float | None):
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint, through SPARQLWrapper.
 
-    Its default graph must hold the union of the notices' graphs, as the embedded store's
-    does (see policykg.remote for how each server is set up so); a view of one notice
-    names the notice's graph and the shared one as the default graph of each request
-    (the protocol's `default-graph-uri`), which every server we test honours."""
+    Its default graph must hold the merge of the notices' graphs, as the embedded store's
+    does (see policykg.remote for how each server is set up so). Where the server's own
+    default graph counts a triple once per graph holding it (a bag: the Oxigraph server
+    0.5, Virtuoso 7.2), `policykg publish` sends the merge as a graph of its own and names
+    it in the publication graph; each request then names it as the default graph (the
+    protocol's `default-graph-uri`, which every server we test honours). A view of one
+    notice names the notice's graph and the shared one (which share no triple: see
+    `EmbeddedStore._drop_restatements`).
 
-    def __init__(self, endpoint: str, timeout: int = 30, default_graphs: tuple[str, ...] = (), dialect=None):
+    `default_graphs`: the dataset of every request; None, as the publication graph says."""
+
+    def __init__(self, endpoint: str, timeout: int = 30, default_graphs: tuple[str, ...] | None = None,
+                 dialect=None):
         if not re.match(r"^https?://", endpoint):
             raise QueryError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
         from .remote import detect
         self.dialect = dialect or detect(endpoint)
         self.endpoint = endpoint
         self.timeout = timeout
-        self.default_graphs = default_graphs
+        self._fixed = default_graphs
+        self._layout = None
         self._notices: set[str] | None = None
         self._views: dict[str, RemoteStore] = {}
+
+    def layout(self):
+        """What the store's publication graph says (`policykg.remote.Layout`), asked once."""
+        if self._layout is None:
+            from .remote import Layout, read_layout
+            try:
+                self._layout = read_layout(RemoteStore(self.endpoint, self.timeout, (), self.dialect))
+            except QueryError:
+                # asked again next time; the query itself meets whatever is wrong and says so
+                return Layout()
+        return self._layout
+
+    def dataset(self, query: str) -> tuple[str, ...]:
+        """The default graphs to name in the request for `query`."""
+        if self._fixed is not None:
+            return self._fixed
+        from .remote import uses_graph
+        if uses_graph(query):
+            # a request naming its default graph has, by the protocol, no named graph unless it
+            # names them too (Oxigraph, Jena; Virtuoso 7.2 counted one triple in a graph of
+            # 21,927): a query naming graphs is sent as written, its default graph the server's
+            return ()
+        merged = self.layout().default
+        return (merged,) if merged else ()
+
+    @property
+    def default_graphs(self) -> tuple[str, ...] | None:
+        return self._fixed
 
     @property
     def name(self) -> str:
@@ -568,7 +617,7 @@ class RemoteStore(Store):
             query = limited(query, limit)
         query, standard = self.dialect.rewrite(query)
         sw.setQuery(query)
-        for graph in self.default_graphs:
+        for graph in self.dataset(query):
             sw.addDefaultGraph(graph)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         sw.setReturnFormat(N3 if graph else JSON)

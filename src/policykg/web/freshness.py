@@ -125,7 +125,7 @@ class PublishedVersion:
         self._lock = threading.Lock()
 
     def probe(self) -> str | None:
-        from ..publish import VERSION_GRAPH, VERSION_PROPERTY
+        from ..remote import VERSION_GRAPH, VERSION_PROPERTY
         from ..store import QueryError
         try:
             rows = self.probe_store.select(
