@@ -584,7 +584,9 @@ def publish(endpoint: str, gsp: str | None, backend: str, dry_run: bool, prune: 
             jobs: int) -> None:
     """Write every notice's named graph and the shared graph to a triplestore (Graph Store
     Protocol, one PUT per graph: a re-publish replaces, never duplicates). The graphs are
-    read out one at a time, so memory stays bounded whatever the corpus.
+    read out one at a time, so memory stays bounded whatever the corpus. Where the store's
+    default graph counts a triple once per graph holding it (the Oxigraph server 0.5,
+    Virtuoso 7.2), their merge is sent as a graph of its own too, and read as the default.
 
     Credentials come from POLICYKG_ENDPOINT_USER and POLICYKG_ENDPOINT_PASSWORD (HTTP basic
     or digest auth), never from the command line. Exit 3 when the store refuses a graph: the
