@@ -291,3 +291,25 @@ def test_a_remote_virtuoso_answer_comes_back_standard():
     assert "(COUNT(DISTINCT ?n) AS ?_policykg_tag_0_values)" in sent and "、" not in sent
     assert answer.variables == ["s", "x"]
     assert [(r[1].value, r[1].lang) if r[1] else None for r in answer.rows] == [("甲、乙", "zh"), None]
+
+
+def test_regression_a_kept_connection_rested_too_long_is_not_reused(monkeypatch):
+    """The Oxigraph server 0.5.13 answered the version's PUT on a connection idle while the
+    workers sent a 1,000-notice merge "500 Resource temporarily unavailable (os error 11)":
+    a connection that rested longer than publish.IDLE is replaced before the request."""
+    from policykg import publish
+    from policykg.remote import DIALECTS, Authenticator
+    from tests.loopback import http_server, relay
+    with http_server("<urn:s> <urn:p> <urn:o> .\n", "application/n-triples") as target:
+        base = target.split("/", 3)
+        with relay(f"{base[0]}//{base[2]}") as r:
+            gsp = f"{r.url}/store"
+            sender = publish.Sender(gsp, DIALECTS["oxigraph"], Authenticator(gsp))
+            try:
+                assert sender.get("urn:g")[0].startswith(b"<urn:s>") and sender.get("urn:g")
+                assert r.connections == 1                     # kept between requests
+                monkeypatch.setattr(publish, "IDLE", -1)
+                sender.get("urn:g")
+                assert r.connections == 2 and sender.connections == 2
+            finally:
+                sender.close()

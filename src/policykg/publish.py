@@ -35,6 +35,7 @@ import hashlib
 import http.client
 import secrets
 import threading
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -51,6 +52,10 @@ QUERY_TIMEOUT = 600    # the graph sizes: a COUNT over every triple of a large s
 # can keep both cores busy while the next graph is read out; on the loaded 2-core machine 1 and 2
 # took the same time at 1,000 notices and 4 longer (benchmarks/results/publish-2026-11-30.txt).
 WORKERS = 2
+# seconds a kept connection may rest before a request: the Oxigraph server 0.5.13 answered the
+# first PUT on a connection idle for the minute its workers took "500 Resource temporarily
+# unavailable (os error 11)" (seen at 1,000 notices, the version written after the merge)
+IDLE = 5
 
 
 # What a publish leaves in the store to name the data it sent (policykg.remote.Layout): its
@@ -180,6 +185,10 @@ class Sender:
 
     def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and time.monotonic() - self._local.used > IDLE:
+            self._drop()
+            conn = None
+        self._local.used = time.monotonic()
         if conn is not None:
             return conn, True
         conn = self._local.conn = self._connect()
