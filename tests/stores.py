@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,3 +124,19 @@ SERVERS = {"oxigraph": oxigraph, "fuseki": fuseki, "jena": jena, "virtuoso": vir
 def publish_env(backend: Backend, corpus: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_ENDPOINT_")}
     return {**env, **backend.env, "POLICYKG_CORPUS": str(corpus)}
+
+
+@contextlib.contextmanager
+def published(name: str, tmp: Path, corpus: Path):
+    """The server `name` started in `tmp` with `corpus` published to it by `policykg publish`:
+    yields the backend and what publish said. One that cannot start is skipped with its reason."""
+    import pytest
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(SERVERS[name](tmp))
+        except Unavailable as e:
+            pytest.skip(f"{name} cannot start: {e}")
+        r = subprocess.run([sys.executable, "-m", "policykg.cli", "publish", "--endpoint", server.url],
+                           capture_output=True, text=True, env=publish_env(server, corpus))
+        assert r.returncode == 0, r.stderr
+        yield server, r.stdout

@@ -5,10 +5,6 @@ counts a triple once per graph holding it (policykg.publish, the merge). The cor
 shipped notice twice, under two ids: every triple about what they cite is shared."""
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
-
 import pytest
 
 from policykg.corpus import GRAPH_BASE, SHIPPED_ID, Corpus
@@ -17,7 +13,7 @@ from policykg.remote import MERGED_BASE, VERSION_GRAPH
 from policykg.store import SHARED_GRAPH, RemoteStore, open_store
 
 from . import stores
-from .test_remote_stores import DEFAULT_GRAPH, _sender
+from .test_remote_stores import DEFAULT_GRAPH, _sender, cli
 from .test_store import normalise
 
 COPY = "zhangye-copy"
@@ -26,10 +22,6 @@ NOTICE_GRAPH, COPY_GRAPH = GRAPH_BASE + SHIPPED_ID, GRAPH_BASE + COPY
 # shared registry does: a triple of both graphs
 ISSUERS = ("SELECT ?b WHERE { <https://w3id.org/policykg/id/legal/gansu-sme-implementation-opinion> "
            "pkg:issuedBy ?b }")
-
-
-def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +42,8 @@ def embedded(corpus_dir):
 
 @pytest.fixture(scope="module", params=sorted(stores.SERVERS))
 def backend(request, tmp_path_factory, corpus_dir):
-    with contextlib.ExitStack() as stack:
-        try:
-            server = stack.enter_context(stores.SERVERS[request.param](tmp_path_factory.mktemp(request.param)))
-        except stores.Unavailable as e:
-            pytest.skip(f"{request.param} cannot start: {e}")
-        r = cli("publish", "--endpoint", server.url, env=stores.publish_env(server, corpus_dir))
-        assert r.returncode == 0, r.stderr
-        assert ("merged   " in r.stdout) == (DEFAULT_GRAPH[request.param] == "bag"), r.stdout
+    with stores.published(request.param, tmp_path_factory.mktemp(request.param), corpus_dir) as (server, said):
+        assert ("merged   " in said) == (DEFAULT_GRAPH[request.param] == "bag"), said
         yield server
 
 

@@ -60,14 +60,8 @@ def embedded(corpus_dir):
 @pytest.fixture(scope="module", params=sorted(stores.SERVERS))
 def backend(request, tmp_path_factory, corpus_dir):
     """The server, started, with the corpus published to it by `policykg publish`."""
-    with contextlib.ExitStack() as stack:
-        try:
-            server = stack.enter_context(stores.SERVERS[request.param](tmp_path_factory.mktemp(request.param)))
-        except stores.Unavailable as e:
-            pytest.skip(f"{request.param} cannot start: {e}")
-        r = cli("publish", "--endpoint", server.url, env=stores.publish_env(server, corpus_dir))
-        assert r.returncode == 0, r.stderr
-        assert f"put      {SHARED_GRAPH}" in r.stdout and f"put      {NOTICE_GRAPH}" in r.stdout
+    with stores.published(request.param, tmp_path_factory.mktemp(request.param), corpus_dir) as (server, said):
+        assert f"put      {SHARED_GRAPH}" in said and f"put      {NOTICE_GRAPH}" in said
         yield server
 
 
