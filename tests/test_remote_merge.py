@@ -148,3 +148,30 @@ def test_a_publish_that_stops_leaves_readers_on_the_last_merge_and_the_next_dele
     after = open_store(backend.url).layout()
     assert _merges(backend.url) == {after.default} and after.retired == set()
     assert f"deleted  {min(half)}  (the last publish's)" in r.stdout
+
+
+def test_a_store_that_comes_to_merge_its_graphs_is_sent_no_merge_and_the_last_one_goes(backend, corpus_dir,
+                                                                                      monkeypatch):
+    """An Oxigraph release that merges its union default graph (oxigraph/oxigraph#1920): the
+    probe says so, the publish sends no merge, and the merge the last one sent is deleted."""
+    from policykg import publish as publishing
+    from policykg.corpus import store_key, store_state
+    from policykg.store import corpus_files
+    if DEFAULT_GRAPH[backend.name] != "bag":
+        pytest.skip(f"{backend.name} already reads the merge as its default graph")
+    dialect, gsp, sender = _sender(backend, monkeypatch)
+    sender.close()
+    before = open_store(backend.url).layout().default
+    corpus = Corpus(corpus_dir)
+    store, version = open_store(corpus=corpus), store_key(store_state(*corpus_files(corpus)))
+    try:
+        monkeypatch.setattr(publishing, "default_graph_kind", lambda *a: "merge")
+        lines: list[str] = []
+        publishing.publish(store, backend.url, gsp, dialect, report=lines.append, version=version)
+        assert before and f"deleted  {before}  (the last publish's)" in lines
+        assert not any(line.startswith("merged ") for line in lines)
+        assert open_store(backend.url).layout().default is None and _merges(backend.url) == set()
+    finally:
+        monkeypatch.undo()
+        r = cli("publish", "--endpoint", backend.url, env=stores.publish_env(backend, corpus_dir))
+    assert r.returncode == 0 and open_store(backend.url).layout().default == before     # the same data, the same merge

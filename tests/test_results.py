@@ -4,6 +4,8 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
 from rdflib.plugins.sparql.results.xmlresults import XMLResultParser
 
@@ -65,3 +67,16 @@ def test_table_aligns_chinese_by_display_width():
     bars = {display_width(l[:l.index("│")]) for l in lines[:4] if "│" in l}
     assert len(bars) == 1                     # the first column separator lines up on every row
     assert lines[-1] == "(2 rows)"
+
+
+def test_virtuosos_ask_table_is_read_as_its_boolean():
+    """Virtuoso 7.2 answers ASK as a one-column table (seen on a real server in
+    tests/test_remote_merge.py): a row holding 1 is true, no row is false."""
+    from policykg.results import ResultsError, ask_from_json
+    head = '{ "head": { "link": [], "vars": ["__ASK_RETVAL"] }, "results": { "distinct": false, "ordered": true, '
+    one = '"bindings": [ { "__ASK_RETVAL": { "type": "typed-literal", "datatype": ' \
+          '"http://www.w3.org/2001/XMLSchema#integer", "value": "1" }} ] } }'
+    assert ask_from_json(head + one) is True
+    assert ask_from_json(head + '"bindings": [ ] } }') is False
+    with pytest.raises(ResultsError, match="no boolean"):
+        ask_from_json('{ "head": { "vars": ["x"] }, "results": { "bindings": [] } }')
