@@ -153,7 +153,8 @@ def main() -> None:
     ap.add_argument("--fresh-answers", action="store_true", help="with --answers: drop the kept answers first, "
                     "so that the warm-up is timed computing them")
     args = ap.parse_args()
-    corpus = Corpus(args.corpus)
+    # a reader: putting right a half-done ingest is the writer's job (Corpus's recover=False)
+    corpus = Corpus(args.corpus, recover=False)
     n = len(corpus.entries())
     if args.endpoint:
         store = open_store(endpoint=args.endpoint)
