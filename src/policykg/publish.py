@@ -20,8 +20,8 @@ and kind, a place, a cited span of a law): at 1,000 notices Virtuoso gave `unres
 triple); where its default graph is not the merge, the graphs are also sent, in POSTs of
 whole graphs, into one graph of their merge (the store keeps each triple of a graph once),
 which the publication graph names for every reader (policykg.remote.Layout), as the
-embedded store keeps the merge in its default graph. This doubles what such a store ingests; a store whose default graph is the merge (Jena,
-Fuseki) is sent nothing more.
+embedded store keeps the merge in its default graph. This doubles what such a store
+ingests; a store whose default graph is the merge (Jena, Fuseki) is sent nothing more.
 
 At 10,000 notices the graphs' N-Triples come to some 3 GB, so they are streamed: read
 out one at a time, at most `workers` + 1 held at once, each sent on a connection its
@@ -336,10 +336,6 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
     finally:
         sender.close()
     return changes
-
-
-def version_graph(digest: str) -> LocalGraph:
-    return LocalGraph(VERSION_GRAPH, Layout(digest).triples().encode())
 
 
 def default_graph_kind(sender: Sender, endpoint: str, dialect: Dialect) -> str:

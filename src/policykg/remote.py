@@ -76,8 +76,8 @@ def read_layout(store) -> Layout:
             layout.version = o.value
         elif p.value == PUB + "defaultGraph" and o.value.startswith(MERGED_BASE):
             layout.default = o.value
-        elif p.value == PUB + "retiredGraph":
-            layout.retired.add(o.value)
+        elif p.value == PUB + "retiredGraph" and o.value.startswith(MERGED_BASE):
+            layout.retired.add(o.value)        # deleted by the next publish: never a graph not ours
     return layout
 
 
