@@ -40,6 +40,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode, urlsplit
 
 from .corpus import GRAPH_BASE
@@ -166,9 +167,11 @@ class Sender:
     def put(self, graph: LocalGraph) -> None:
         self._send("PUT", graph.iri, graph.data, {"Content-Type": self.dialect.put_type})
 
-    def post(self, graph: LocalGraph, content_type: str | None = None) -> None:
-        """Add the triples to the graph (the Graph Store Protocol's merge)."""
-        self._send("POST", graph.iri, graph.data, {"Content-Type": content_type or self.dialect.put_type})
+    def post(self, graph: LocalGraph, content_type: str | None = None, bulk: bool = False) -> None:
+        """Add the triples to the graph (the Graph Store Protocol's merge); `bulk`: with the
+        store's bulk loader where it has one (Dialect.bulk), for a graph no reader reads yet."""
+        self._send("POST", graph.iri, graph.data, {"Content-Type": content_type or self.dialect.put_type},
+                   params=[self.dialect.bulk] if bulk and self.dialect.bulk else [])
 
     def get(self, iri: str) -> tuple[bytes, str]:
         """The graph's triples and their media type, as the store sends them."""
@@ -204,10 +207,10 @@ class Sender:
             self._local.conn = None
 
     def _send(self, verb: str, iri: str, body: bytes | None, headers: dict[str, str],
-              missing_ok: bool = False) -> tuple[bytes, str]:
+              missing_ok: bool = False, params: list[str] = ()) -> tuple[bytes, str]:
         """One request. A server may answer before it has read the body (a 401, 413 or 501) and
         close: the answer is read even when sending the body failed."""
-        url = f"{self.gsp}?{urlencode({'graph': iri})}"
+        url = "&".join([f"{self.gsp}?{urlencode({'graph': iri})}", *params])
         request = urllib.request.Request(url, data=body, method=verb, headers=headers)
         for attempt in (1, 2):
             conn, reused = self._connection()
@@ -316,7 +319,7 @@ def publish(store: EmbeddedStore, endpoint: str, gsp: str, dialect: Dialect, *, 
                 digest.update(f"\nstale {iri} {counts.get(iri, 0)}".encode())   # still read there
                 if merge is not None and not merge.done:      # and read in the merge too
                     data, media = sender.get(iri)
-                    sender.post(LocalGraph(merge.iri, data), media or None)
+                    sender.post(LocalGraph(merge.iri, data), media or None, bulk=True)
         if not dry_run:
             if merge is not None:
                 digest.update(f"\nmerge {merge.iri}".encode())
@@ -416,7 +419,7 @@ def _put_all(sender: Sender, uploads: Iterator[tuple[str, LocalGraph]], report: 
                     settle(wait(pending, return_when=FIRST_COMPLETED).done)
                 if failures:
                     break
-                send = sender.put if verb == "PUT" else sender.post
+                send = sender.put if verb == "PUT" else partial(sender.post, bulk=True)
                 pending[pool.submit(send, graph)] = (n, verb, graph.iri, graph.triples)
                 del graph
         finally:

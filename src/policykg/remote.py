@@ -101,6 +101,9 @@ class Dialect:
     # `GRAPH ?g {}` lists the named graphs without reading their triples (Oxigraph, Jena); a
     # store not known to (Virtuoso 7.2 binds no ?g there) has its graphs counted instead
     lists_graphs: bool = False
+    # a Graph Store parameter that loads a POST without a transaction (the Oxigraph server's
+    # bulk loader: not atomic, so only for the merge, which no reader reads until it is whole)
+    bulk: str | None = None
 
     def gsp_url(self, query_url: str) -> str | None:
         if self.gsp_path is None:
@@ -508,7 +511,7 @@ def _apply_tags(result, tagged: dict[str, tuple[str, ...]], distinct: bool):
 
 
 DIALECTS = {
-    "oxigraph": Dialect("oxigraph", "store", tag_group_concat=False, lists_graphs=True),
+    "oxigraph": Dialect("oxigraph", "store", tag_group_concat=False, lists_graphs=True, bulk="no_transaction"),
     "fuseki": Dialect("fuseki", "data", lists_graphs=True),
     # Virtuoso 7 reads N-Triples as Turtle (its superset) but not under the N-Triples type
     "virtuoso": VirtuosoDialect("virtuoso", "sparql-graph-crud-auth", "text/turtle; charset=utf-8",
