@@ -102,7 +102,8 @@ class Dialect:
     # store not known to (Virtuoso 7.2 binds no ?g there) has its graphs counted instead
     lists_graphs: bool = False
     # a Graph Store parameter that loads a POST without a transaction (the Oxigraph server's
-    # bulk loader: not atomic, so only for the merge, which no reader reads until it is whole)
+    # bulk loader: not atomic, so only for the merge, which no reader reads until it is whole;
+    # the PUTs beside it touch none of its keys, and the strings it shares the server never deletes)
     bulk: str | None = None
 
     def gsp_url(self, query_url: str) -> str | None:
