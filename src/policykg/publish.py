@@ -175,7 +175,7 @@ class Sender:
         """Add the triples to the graph (the Graph Store Protocol's merge); `bulk`: with the
         store's bulk loader where it has one (Dialect.bulk), for a graph no reader reads yet."""
         self._send("POST", graph.iri, graph.data, {"Content-Type": content_type or self.dialect.put_type},
-                   params=[self.dialect.bulk] if bulk and self.dialect.bulk else [])
+                   params=(self.dialect.bulk,) if bulk and self.dialect.bulk else ())
 
     def get(self, iri: str) -> tuple[bytes, str]:
         """The graph's triples and their media type, as the store sends them."""
@@ -211,7 +211,7 @@ class Sender:
             self._local.conn = None
 
     def _send(self, verb: str, iri: str, body: bytes | None, headers: dict[str, str],
-              missing_ok: bool = False, params: list[str] = ()) -> tuple[bytes, str]:
+              missing_ok: bool = False, params: tuple[str, ...] = ()) -> tuple[bytes, str]:
         """One request. A server may answer before it has read the body (a 401, 413 or 501) and
         close: the answer is read even when sending the body failed."""
         url = "&".join([f"{self.gsp}?{urlencode({'graph': iri})}", *params])
