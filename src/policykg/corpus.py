@@ -165,7 +165,7 @@ class Corpus:
         return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
 
     def registry(self):
-        """The shipped registries and the user's, or None (the shipped ones, cached elsewhere)."""
+        """The shipped registries and the user's, or None (the shipped ones alone)."""
         from .registry import load_registry
         files = self.registry_files()
         return load_registry(extra=files) if files else None
@@ -294,9 +294,11 @@ class Corpus:
         (validate_graphs: the same findings as one by one). Each notice is still added whole or
         not at all; a notice that fails does not stop the others.
         """
+        from .registry import load_registry
         from .validate import validate_graphs
         errors = _ingest_errors()
-        registry = self.registry()
+        # read once for every notice, not by each extract (a tenth of a bulk ingest)
+        registry = self.registry() or load_registry()
         pending: list[tuple[Path, object]] = []
 
         def flush():
@@ -358,7 +360,7 @@ class Corpus:
         # the notice's own graph, beside the registries; its legal-basis links come from the shipped
         # law texts by the code `policykg build` validates with them
         checked = result.graph
-        if registry is not None:
+        if registry is not None and len(registry.extra):
             from .graph import places_of
             # the user's registry files are context like the shipped ones
             checked = checked + registry.extra + places_of(registry.extra)

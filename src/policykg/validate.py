@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from . import resources
 from .iris import OA, PKG
+from .targets import compile_sparql_targets, select_targets, source_shape
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -294,53 +295,6 @@ def _syntax_error(e: Exception) -> str:
     return f"{m[1]}: not valid RDF: {first}" if m else f" not valid RDF: {first}"
 
 
-COMPILED = "-sparql-"
-
-
-def compile_sparql_targets(g: Graph) -> Graph:
-    """Give each SPARQL constraint of a class-targeted shape a shape of its own
-    whose SPARQL target selects the candidate focus nodes in one query.
-
-    pySHACL parses a constraint's query again for every focus node (about 30 ms
-    each), so per-node constraints over thousands of spans took seconds; run
-    once as a target, the same query finds the few nodes that can fail, and
-    the constraint then confirms and reports each. The generated shape is
-    named `{shape}-sparql-{n}`; findings are reported under the original shape.
-    Requires every constraint to be a plain `SELECT … WHERE { … }` whose
-    pattern binds $this.
-    """
-    for shape in sorted(g.subjects(RDF.type, SH.NodeShape)):
-        classes = sorted(g.objects(shape, SH.targetClass))
-        constraints = sorted(g.objects(shape, SH.sparql), key=lambda c: str(g.value(c, SH.select)))
-        if not classes or not constraints:
-            continue
-        in_classes = ", ".join(f"<{c}>" for c in classes)
-        for n, c in enumerate(constraints, 1):
-            new = URIRef(f"{shape}{COMPILED}{n}")
-            g.remove((shape, SH.sparql, c))
-            g.add((new, RDF.type, SH.NodeShape))
-            g.add((new, SH.sparql, c))
-            for p in (SH.severity, SH.message):
-                for o in g.objects(shape, p):
-                    g.add((new, p, o))
-            query = str(g.value(c, SH.select)).replace("$this", "?this")
-            body = query[query.index("{", query.index("WHERE")) + 1:query.rindex("}")]
-            target = BNode()
-            g.add((new, SH.target, target))
-            g.add((target, RDF.type, SH.SPARQLTarget))
-            for prefixes in g.objects(c, SH.prefixes):
-                g.add((target, SH.prefixes, prefixes))
-            # pySHACL's RDFS inference has typed every instance of a subclass
-            g.add((target, SH.select, Literal(
-                f"SELECT DISTINCT ?this WHERE {{\n  ?this a ?cls . FILTER (?cls IN ({in_classes}))\n{body}}}")))
-    return g
-
-
-def source_shape(shape: str | None) -> str | None:
-    """The shape as written in the shapes file, for a compiled one too."""
-    return shape.split(COMPILED, 1)[0] if shape else shape
-
-
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
     """The shipped shapes as written (cached: do not modify)."""
@@ -425,11 +379,9 @@ _SCHEMA = (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range)
 
 
 def _rdfs_closure(g: Graph) -> Graph:
-    """pySHACL's own RDFS pre-inference (inference="rdfs"), in place."""
-    from owlrl import DeductiveClosure
-    from pyshacl.inference import CustomRDFSSemantics
-    DeductiveClosure(CustomRDFSSemantics).expand(g)
-    return g
+    """pySHACL's own RDFS pre-inference (inference="rdfs"), in place (policykg.rdfs)."""
+    from .rdfs import rdfs_closure
+    return rdfs_closure(g)
 
 
 @lru_cache(maxsize=1)
@@ -468,9 +420,10 @@ def _closed(data: Graph) -> Graph | None:
 def validate_graph(data: Graph, *, with_context: bool = True, fast: bool = True) -> ValidationReport:
     """Validate a data graph against the shipped shapes.
 
-    `fast` closes the context once per process instead of once per call (see _closed); the
-    findings are the same (tests/test_validate_fast.py), fast=False is pySHACL's own inference
-    over the whole."""
+    `fast` closes the context once per process instead of once per call (see _closed), infers
+    with policykg.rdfs and has Oxigraph select the SPARQL targets (policykg.targets); the
+    findings are the same (tests/test_synthetic.py, tests/test_targets.py), fast=False is
+    pySHACL's own inference and target selection over the whole."""
     # pySHACL (and the rdflib SPARQL engine it loads) is 0.45 s of import: every `policykg`
     # command would pay it at start, most never validate
     from pyshacl import validate as shacl_validate
@@ -478,7 +431,7 @@ def validate_graph(data: Graph, *, with_context: bool = True, fast: bool = True)
     full = _closed(data) if fast and with_context else None
     if full is not None:
         conforms, results, results_text = shacl_validate(
-            full, shacl_graph=shapes, inference="none", inplace=True,
+            full, shacl_graph=select_targets(shapes, full) or shapes, inference="none", inplace=True,
             advanced=True, allow_warnings=True, do_owl_imports=False)
     else:
         full = Graph()
