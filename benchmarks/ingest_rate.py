@@ -3,7 +3,7 @@ the code of a git revision (checked out in a temporary worktree, run in a proces
 alternately, in one run; prints each run's rate, the ratio, and whether the two corpora written
 are the same files byte for byte (the store, which names the code's version, left out).
 
-    nice -n 5 .venv/bin/python benchmarks/ingest_rate.py [--count 200] [--before REV] [--rounds 2]
+    nice -n 5 .venv/bin/python benchmarks/ingest_rate.py [--count 200] [--before REV] [--rounds 2] [--jobs 2]
 """
 from __future__ import annotations
 
@@ -19,18 +19,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def ingest(texts: Path, corpus: Path) -> None:
+def ingest(texts: Path, corpus: Path, jobs: int) -> None:
     """In this process (with the src on sys.path it was started with): ingest every text, timed."""
     from policykg.corpus import Corpus
     paths = sorted(texts.glob("*.txt"))
     started = time.perf_counter()
-    failed = sum(isinstance(done, Exception) for _, done in Corpus(corpus).ingest_many(paths))
+    done = Corpus(corpus).ingest_many(paths, **({"jobs": jobs} if jobs > 1 else {}))
+    failed = sum(isinstance(d, Exception) for _, d in done)
     print(f"{time.perf_counter() - started:.3f}\t{len(paths)}\t{failed}", flush=True)
 
 
-def run(src: Path, texts: Path, corpus: Path) -> tuple[float, int, int]:
+def run(src: Path, texts: Path, corpus: Path, jobs: int = 1) -> tuple[float, int, int]:
     env = dict(os.environ, PYTHONPATH=str(src))
-    out = subprocess.run([sys.executable, __file__, "--ingest", str(texts), str(corpus)], env=env,
+    out = subprocess.run([sys.executable, __file__, "--ingest", str(texts), str(corpus), str(jobs)], env=env,
                          capture_output=True, text=True, check=True).stdout
     seconds, count, failed = out.split()
     return float(seconds), int(count), int(failed)
@@ -56,10 +57,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--before", default="e32e903", help="git revision of the code before")
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--ingest", nargs=2, type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes of this checkout's ingest")
+    ap.add_argument("--ingest", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.ingest:
-        return ingest(*args.ingest)
+        return ingest(Path(args.ingest[0]), Path(args.ingest[1]), int(args.ingest[2]))
     sys.path.insert(0, str(HERE))
     import synthetic
     root = HERE.parent
@@ -69,12 +71,13 @@ def main() -> None:
     old = tmp / "before"
     subprocess.run(["git", "worktree", "add", "-q", "--detach", str(old), args.before], cwd=root, check=True)
     try:
-        print(f"{args.count} synthetic notices (seed {args.seed}); code before: {args.before}; now: this checkout; "
+        print(f"{args.count} synthetic notices (seed {args.seed}); code before: {args.before} (one process); "
+              f"now: this checkout, {args.jobs} worker process{'es' if args.jobs > 1 else ''}; "
               f"{os.cpu_count()} cores; {load()}", flush=True)
         for n in range(1, args.rounds + 1):
             corpora = {side: tmp / f"corpus-{side}-{n}" for side in ("before", "now")}
             b, count, bf = run(old / "src", texts, corpora["before"])
-            a, _, af = run(root / "src", texts, corpora["now"])
+            a, _, af = run(root / "src", texts, corpora["now"], args.jobs)
             print(f"round {n}: before {b:.1f} s ({b / count:.3f} s per notice, {bf} failed), "
                   f"now {a:.1f} s ({a / count:.3f} s per notice, {af} failed): {b / a:.2f}x faster; "
                   f"corpora {'identical' if same_files(corpora['before'], corpora['now']) else 'DIFFERENT'}; "

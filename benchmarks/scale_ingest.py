@@ -2,7 +2,7 @@
 on-disk store build; prints times, per-notice rate, corpus and store size, peak RSS and the
 load average beside each figure (the machine is shared).
 
-    nice .venv/bin/python benchmarks/scale_ingest.py CORPUS_DIR --count 1000 [--seed 1]
+    nice .venv/bin/python benchmarks/scale_ingest.py CORPUS_DIR --count 1000 [--seed 1] [--jobs 2]
 """
 from __future__ import annotations
 
@@ -35,14 +35,15 @@ def main() -> None:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (Corpus.ingest_many)")
     args = ap.parse_args()
     texts = Path(tempfile.mkdtemp(prefix="synthetic-"))
     paths = synthetic.write(texts, args.count, args.seed)
     corpus = Corpus(args.corpus)
-    print(f"{args.count} synthetic notices (seed {args.seed}); {load()}", flush=True)
+    print(f"{args.count} synthetic notices (seed {args.seed}), {args.jobs} worker process(es); {load()}", flush=True)
     started = time.perf_counter()
     failed = 0
-    for i, (path, done) in enumerate(corpus.ingest_many(paths), 1):
+    for i, (path, done) in enumerate(corpus.ingest_many(paths, jobs=args.jobs), 1):
         failed += isinstance(done, Exception)
         if i % 100 == 0:
             t = time.perf_counter() - started

@@ -127,3 +127,32 @@ def test_ingest_takes_a_folder_of_texts(texts, tmp_path):
     empty.mkdir()
     r = CliRunner().invoke(main, ["ingest", "--corpus", str(tmp_path / "corpus"), str(empty)])
     assert r.exit_code != 0 and "no .txt files" in r.output
+
+
+def outcome(done) -> tuple:
+    if isinstance(done, Exception):
+        return type(done).__name__, str(done)
+    return done.entry, done.changed
+
+
+def test_ingest_in_worker_processes_gives_what_one_process_gives(tmp_path):
+    """Extracted and validated in two workers, added here in order: the same outcome for each file
+    (a missing one, one not of the genre, the same text twice, another text under an id added
+    earlier in the run) and the same corpus, file for file."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from ingest_rate import same_files
+    texts = synthetic.write(tmp_path / "texts", 7, seed=3)
+    other = tmp_path / "other" / texts[1].name                 # the same id, another text
+    other.parent.mkdir()
+    other.write_text(texts[1].read_text(encoding="utf-8").replace("。", "；", 1), encoding="utf-8")
+    paths = [texts[0], tmp_path / "missing.txt", texts[1], FIXTURES / "notices" / "guangdong-2023-consumption.txt",
+             *texts[2:5], texts[0], other, *texts[5:]]
+    runs = {}
+    for jobs in (1, 2):
+        runs[jobs] = [(p, outcome(d)) for p, d in Corpus(tmp_path / f"corpus-{jobs}").ingest_many(paths, batch=2, jobs=jobs)]
+    assert runs[2] == runs[1]
+    kinds = [o[0] if isinstance(o[0], str) else ("added" if o[1] else "unchanged") for _, o in runs[2]]
+    assert kinds == ["added", "CorpusError", "added", "ExtractError", "added", "added", "added", "unchanged",
+                     "CorpusError", "added", "added"]
+    assert "a different text is already in the corpus" in runs[2][8][1][1]
+    assert same_files(tmp_path / "corpus-1", tmp_path / "corpus-2")

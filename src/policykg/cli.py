@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -358,10 +359,14 @@ answers_option = click.option("--no-answers", "no_answers", is_flag=True,
 @click.option("--registry", "registries", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A registry file of more bodies (Turtle, like data/registry/bodies.ttl), kept in the "
                    "corpus for this and every later ingest and served beside the shipped registries; repeatable.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes extracting and validating notices at once (default: one per core "
+                   "this process may use); the notices are added in the order given either way.")
 @answers_option
 @corpus_option
 def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, title: str | None,
-           replace: bool, registries: tuple[Path, ...], no_answers: bool, folder: Path | None) -> None:
+           replace: bool, registries: tuple[Path, ...], jobs: int | None, no_answers: bool,
+           folder: Path | None) -> None:
     """Add notices to the corpus: copy, extract, validate, store as a named graph.
 
     Each file is added whole or not at all; a failure leaves the corpus as it was. A folder
@@ -382,9 +387,11 @@ def ingest(files: tuple[Path, ...], id_: str | None, jurisdiction: str | None, t
             fail(str(e))
         click.echo(f"{path}: registry {'added' if added else 'unchanged (the same bytes are already there)'}")
     failed = 0
-    # one process for all the files: registries, law texts and shapes are loaded once, and
-    # notices are validated in batches (Corpus.ingest_many)
-    done_all = corpus.ingest_many(files, id=id_, jurisdiction=jurisdiction, title=title, replace=replace)
+    # registries, law texts and shapes are loaded once per process, and notices are validated in
+    # batches (Corpus.ingest_many), in worker processes where there are enough of them
+    jobs = jobs or len(os.sched_getaffinity(0))
+    done_all = corpus.ingest_many(files, id=id_, jurisdiction=jurisdiction, title=title, replace=replace,
+                                  jobs=jobs)
     with click.progressbar(done_all, length=len(files), label="ingesting", file=sys.stderr,
                            show_pos=True) if len(files) > 2 else contextlib.nullcontext(done_all) as bar:
         for path, done in bar:

@@ -88,6 +88,16 @@ class Ingested:
 
 
 @dataclass
+class _Ready:
+    """A notice validated and turned into the files an ingest writes (sent back by a worker)."""
+    entry: Entry
+    source: bytes
+    graph: str                 # Turtle
+    basis: str
+    replace: bool
+
+
+@dataclass
 class _Pending:
     """A notice extracted and checked, waiting for its validation."""
     path: Path
@@ -286,14 +296,24 @@ class Corpus:
         return self._commit(prepared, validate_graph(prepared.checked))
 
     def ingest_many(self, paths, *, id: str | None = None, jurisdiction: str | None = None,
-                    title: str | None = None, replace: bool = False, batch: int = BATCH):
-        """Ingest many files in this one process: yields (path, Ingested or the error) in order.
+                    title: str | None = None, replace: bool = False, batch: int = BATCH, jobs: int = 1):
+        """Ingest many files: yields (path, Ingested or the error) in the order given.
 
         What a single ingest loads each time (registries, law texts, the closed context of the
         shapes) is loaded once, and up to `batch` notices are validated in one pySHACL run
         (validate_graphs: the same findings as one by one). Each notice is still added whole or
         not at all; a notice that fails does not stop the others.
+
+        `jobs` > 1: notices are extracted and validated in that many worker processes, `batch`
+        at a time, and added by this process in the order given, so that the corpus and what is
+        yielded are what one process gives (a notice whose id one added earlier in the run has,
+        which its worker could not see, is ingested again here).
         """
+        paths = [Path(p) for p in paths]
+        options = dict(id=id, jurisdiction=jurisdiction, title=title, replace=replace)
+        if jobs > 1 and len(paths) > 2 * batch:
+            yield from self._ingest_in_workers(paths, options, batch, jobs)
+            return
         from .registry import load_registry
         from .validate import validate_graphs
         errors = _ingest_errors()
@@ -313,7 +333,7 @@ class Corpus:
                 yield path, item
             pending.clear()
 
-        for path in map(Path, paths):
+        for path in paths:
             try:
                 item = self._prepare(path, registry, id=id, jurisdiction=jurisdiction, title=title, replace=replace)
             except errors as e:
@@ -329,6 +349,36 @@ class Corpus:
             if sum(isinstance(p, _Pending) for _, p in pending) >= batch:
                 yield from flush()
         yield from flush()
+
+    def _ingest_in_workers(self, paths: list[Path], options: dict, batch: int, jobs: int):
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+        errors = _ingest_errors()
+        batches = deque(paths[i:i + batch] for i in range(0, len(paths), batch))
+        in_flight: deque = deque()
+        added: set[str] = set()
+        # forkserver: a worker is not a fork of a process that may hold open stores and their threads
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_worker_start, initargs=(str(self.folder),))
+        try:
+            while batches or in_flight:
+                while batches and len(in_flight) < 2 * jobs:      # bounded: memory stays flat
+                    todo = batches.popleft()
+                    in_flight.append((todo, pool.submit(_worker_batch, todo, options)))
+                todo, future = in_flight.popleft()
+                for path, outcome in zip(todo, future.result()):
+                    if not isinstance(outcome, Exception) and outcome.entry.id in added:
+                        try:                   # its worker did not see the notice added under its id
+                            outcome = self.ingest(path, **options)
+                        except errors as e:
+                            outcome = e
+                    elif isinstance(outcome, _Ready):
+                        outcome = self._add(outcome)
+                        added.add(outcome.entry.id)
+                    yield path, outcome
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _prepare(self, path: Path, registry, *, id: str | None = None, jurisdiction: str | None = None,
                  title: str | None = None, replace: bool = False) -> "_Pending | Ingested":
@@ -367,6 +417,10 @@ class Corpus:
         return _Pending(path, data, digest, id, result, checked, existing is not None)
 
     def _commit(self, p: "_Pending", report) -> Ingested:
+        return self._add(self._ready(p, report))
+
+    def _ready(self, p: "_Pending", report) -> "_Ready":
+        """What is written for a validated notice (BuildError where it does not conform)."""
         from .pipeline import BuildError
         from .serialize import to_turtle
         if not report.conforms:
@@ -375,8 +429,11 @@ class Corpus:
         turtle = to_turtle(p.result.graph)
         entry = Entry(id=p.id, **describe(turtle, self.registry_files()),
                       warnings=p.result.warnings + report.warning_lines(), sha256=p.digest)
-        self._write(entry, p.data, turtle, to_turtle(p.result.basis), replace=p.replace)
-        return Ingested(entry, changed=True)
+        return _Ready(entry, p.data, turtle, to_turtle(p.result.basis), p.replace)
+
+    def _add(self, ready: "_Ready") -> Ingested:
+        self._write(ready.entry, ready.source, ready.graph, ready.basis, replace=ready.replace)
+        return Ingested(ready.entry, changed=True)
 
     def remove(self, id: str) -> Entry:
         entry = self.get(id)
@@ -465,6 +522,41 @@ def _check_turtle(path: Path, data: bytes) -> None:
     except SyntaxError as e:
         reason = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(e.msg))
         raise CorpusError(f"{path}:{e.lineno}:{e.offset}: not Turtle: {reason}") from None
+
+
+_worker: dict = {}
+
+
+def _worker_start(folder: str) -> None:
+    """A worker of Corpus.ingest_many: the corpus read, never put right (its writer is running),
+    and the registries loaded once."""
+    from .registry import load_registry
+    corpus = Corpus(Path(folder), recover=False)
+    _worker.update(corpus=corpus, registry=corpus.registry() or load_registry())
+
+
+def _worker_batch(paths: list[Path], options: dict) -> list:
+    """Extract and validate the notices (validate_graphs: in one pySHACL run where that gives the
+    same findings); each a _Ready, an Ingested (unchanged) or the error, nothing written."""
+    from .validate import validate_graphs
+    corpus, registry = _worker["corpus"], _worker["registry"]
+    errors = _ingest_errors()
+    items: list = []
+    for path in paths:
+        try:
+            items.append(corpus._prepare(path, registry, **options))
+        except errors as e:
+            items.append(e)
+    reports = iter(validate_graphs([p.checked for p in items if isinstance(p, _Pending)]))
+    out = []
+    for item in items:
+        if isinstance(item, _Pending):
+            try:
+                item = corpus._ready(item, next(reports))
+            except errors as e:
+                item = e
+        out.append(item)
+    return out
 
 
 def describe(turtle: str, registries: list[Path] = ()) -> dict:

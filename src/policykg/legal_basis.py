@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .extract.rules import CN_NUMERAL_CHARS, SENTENCE_ENDS, numeral_value
 
@@ -350,6 +351,20 @@ def _phrases(m: MeasureText, a, ranked: list[str], synonyms: bool, k: int = 4):
     return out
 
 
+# The law texts are the same for every notice: what find_basis reads of their paragraphs is kept
+# per process (at most the shipped laws' few thousand paragraphs), where redoing it for each
+# notice was most of a bulk ingest's legal-basis matching. Read only: never modify what they give.
+@lru_cache(maxsize=8192)
+def _paragraph_words(text: str, segmenter: str, use_thesaurus: bool) -> tuple[str, ...]:
+    from .terms import words
+    return tuple(words(re.sub(r"^第\S+条\s*", "", text), segmenter=segmenter, use_thesaurus=use_thesaurus))
+
+
+@lru_cache(maxsize=8192)
+def _normalised(text: str, offset: int) -> Normalised:
+    return normalise(text, offset)
+
+
 def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date: str | None,
                options: Options = Options()) -> list[Basis]:
     """The articles each measure restates or rests on, with level, reason and evidence.
@@ -359,7 +374,7 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
     and the whole article (with its chapter title), and the share of a sentence
     covered by runs of close wording (`link`). The link's score is the larger of
     the runs score and the mean of the two cosines."""
-    from .terms import Vectors, add, cosine, shared, subject_words, words
+    from .terms import Vectors, add, cosine, norm, shared, subject_words, words
     seg = dict(segmenter=options.segmenter, use_thesaurus=options.thesaurus)
     articles = []        # (law, article, chapter title, [(paragraph, start, words)], role, subject words)
     for law, parsed in laws.items():
@@ -372,8 +387,7 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
             role = article_role(a, chapter)
             if options.skip_penalty and role in ("penalty", "purpose"):
                 continue
-            paras = [(p.number, p.span.start, words(re.sub(r"^第\S+条\s*", "", p.span.text), **seg))
-                     for p in a.paragraphs]
+            paras = [(p.number, p.span.start, _paragraph_words(p.span.text, **seg)) for p in a.paragraphs]
             articles.append((str(law), a, chapter, paras, role, subject))
     clean = {m.number: without_roles(m.text) for m in measures}
     sents = {m.number: [(s.start, s.end, words(m.text[s.start - m.start:s.end - m.start], **seg))
@@ -384,14 +398,14 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
     vec = Vectors(docs)
     art_vecs = []
     for law, a, chapter, paras, role, subject in articles:
-        pv = [(n, vec.vector(w)) for n, _, w in paras]
-        whole = add(*(v for _, v in pv))
+        pv = [(n, v, norm(v)) for n, v in ((n, vec.vector(w)) for n, _, w in paras)]
+        whole = add(*(v for _, v, _ in pv))
         if options.chapter and chapter:
             whole = add(whole, vec.vector(words(chapter, **seg), 0.5))
         art_vecs.append((law, a, chapter, pv, whole, role, subject))
     runs: dict[tuple[int, str, int], Link] = {}
     if options.runs:
-        passages = [Passage(law, a.number, p.number, p.span.start, p.span.end, normalise(p.span.text, p.span.start))
+        passages = [Passage(law, a.number, p.number, p.span.start, p.span.end, _normalised(p.span.text, p.span.start))
                     for law, a, *_ in articles for p in a.paragraphs]
         all_sents = [s for m in measures for s in sentences(m.number, clean[m.number], m.start)]
         runs = {(l.measure, l.law, l.article): l for l in link(all_sents, passages, rests_on=0.2)}
@@ -403,6 +417,7 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
             mv = add(mv, vec.vector(words(m.context, **seg), 0.5))
         found = []
         inspects = supervision_terms(clean[m.number])
+        sv_normed = [(v, norm(v)) for _, _, v in sv]
         for law, a, chapter, pv, whole, role, subject in art_vecs:
             if subject and not any(w in clean[m.number] for w in subject):
                 continue
@@ -410,9 +425,9 @@ def find_basis(measures: list[MeasureText], laws: dict, registry_graph, on_date:
                 continue
             best_s, best_para = 0.0, a.paragraphs[0].number
             if options.sentence_level:
-                for _, _, v in sv:
-                    for n, p in pv:
-                        c = cosine(v, p)
+                for v, nv in sv_normed:
+                    for n, p, np_ in pv:
+                        c = cosine(v, p, nv, np_)
                         if c > best_s:
                             best_s, best_para = c, n
             meas = cosine(mv, whole) if options.measure_level else 0.0

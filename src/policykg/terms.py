@@ -103,8 +103,10 @@ def norm(v: dict[str, float]) -> float:
     return math.sqrt(sum(x * x for x in v.values()))
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    na, nb = norm(a), norm(b)
+def cosine(a: dict[str, float], b: dict[str, float], na: float | None = None, nb: float | None = None) -> float:
+    """`na`, `nb`: the norms of a and b, where the caller has them (the same value, computed once)."""
+    na = norm(a) if na is None else na
+    nb = norm(b) if nb is None else nb
     if not na or not nb:
         return 0.0
     if len(a) > len(b):

@@ -20,3 +20,14 @@ class ExtractError(Exception):
         self.message = message
         super().__init__(f"{path}:{self.line}:{self.column}: {message}")
 
+
+    def __reduce__(self):
+        # sent back whole from a worker process (Corpus.ingest_many with jobs)
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls, args, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
