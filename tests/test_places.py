@@ -28,6 +28,23 @@ def test_zhangyes_six_counties():
     assert all(place(c).level == "county" for c in counties)
 
 
+@pytest.mark.parametrize("code,name,province", [("441900", "东莞市", "440000"), ("442000", "中山市", "440000"),
+                                                ("460400", "儋州市", "460000")])
+def test_regression_a_city_without_counties_is_not_its_own_parent(code, name, province):
+    """areas.csv lists these cities again among the counties, under their own code: read as a
+    county whose parent is itself, lineage() looped until the process ran out of memory (a
+    10,000-notice ingest died on a Dongguan notice)."""
+    assert place(code) == Place(code, name, "city", province)
+    assert lineage(code) == [code, province, NATIONAL]
+    assert not places.divisions().children(code)
+
+
+def test_no_place_is_its_own_ancestor():
+    for code in places.divisions().places:
+        chain = lineage(code)
+        assert len(chain) == len(set(chain)) and chain[-1] == NATIONAL, chain
+
+
 def test_placeholder_rows_are_not_places():
     assert not [p for p in places.divisions().places.values() if p.name in PLACEHOLDERS]
     assert find("市辖区") is None and find_all("市辖区") == []

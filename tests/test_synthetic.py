@@ -156,3 +156,42 @@ def test_ingest_in_worker_processes_gives_what_one_process_gives(tmp_path):
                      "CorpusError", "added", "added"]
     assert "a different text is already in the corpus" in runs[2][8][1][1]
     assert same_files(tmp_path / "corpus-1", tmp_path / "corpus-2")
+
+
+def test_ingest_refuses_jobs_below_one_naming_the_option(texts, tmp_path):
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    r = CliRunner().invoke(main, ["ingest", "--corpus", str(tmp_path / "corpus"), "--jobs", "0", str(texts[0])])
+    assert r.exit_code == 2 and "--jobs" in r.output
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_regression_a_worker_that_dies_stops_the_ingest_with_what_was_added(texts, tmp_path, monkeypatch):
+    """A worker killed (out of memory, say) breaks the pool: the ingest stops with a message naming
+    the first file not ingested, and the notices added before it stay."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    submit = ProcessPoolExecutor.submit
+    calls = []
+
+    def dying(self, fn, *args, **kwargs):
+        calls.append(args)
+        if len(calls) < 2:
+            return submit(self, fn, *args, **kwargs)
+        future = Future()
+        future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        return future
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", dying)
+    files = [texts[0], texts[1]] + [tmp_path / f"missing-{k}.txt" for k in range(8)]
+    r = CliRunner().invoke(main, ["ingest", "--corpus", str(tmp_path / "corpus"), "--jobs", "2", "--no-answers",
+                                  *map(str, files)])
+    assert r.exit_code == 2, r.output
+    # batches of four: the first (two notices, two missing files) came back, the second did not
+    assert f"the files before {files[4]} were ingested" in r.output and "--jobs 1" in r.output
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir() if not p.name.startswith(".")) == \
+        sorted(p.stem for p in texts[:2])

@@ -149,7 +149,14 @@ class Corpus:
         return found
 
     def get(self, id: str) -> Entry | None:
-        return next((e for e in self.entries() if e.id == id), None)
+        """One notice's entry: its own entry.json read, not every one's (an ingest asks for each
+        notice it adds, which read the whole corpus each time: 10,000 notices slowed as they came)."""
+        if id == SHIPPED_ID:
+            return shipped_entry()
+        path = self.folder / id / "entry.json"
+        if not _ID.match(id) or not path.is_file():
+            return None
+        return Entry(**json.loads(path.read_text(encoding="utf-8")))
 
     def notice_ids(self) -> list[str]:
         """The ingested notices' ids, in the order of `entries`. An ingest names a notice's folder
@@ -354,6 +361,7 @@ class Corpus:
         import multiprocessing
         from collections import deque
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
         errors = _ingest_errors()
         batches = deque(paths[i:i + batch] for i in range(0, len(paths), batch))
         in_flight: deque = deque()
@@ -367,7 +375,13 @@ class Corpus:
                     todo = batches.popleft()
                     in_flight.append((todo, pool.submit(_worker_batch, todo, options)))
                 todo, future = in_flight.popleft()
-                for path, outcome in zip(todo, future.result()):
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool as e:
+                    raise CorpusError(f"a worker process ended without an answer ({e}); the files before "
+                                      f"{todo[0]} were ingested, it and the rest were not: ingest them again "
+                                      "(--jobs 1: in this one process)") from None
+                for path, outcome in zip(todo, outcomes):
                     if not isinstance(outcome, Exception) and outcome.entry.id in added:
                         try:                   # its worker did not see the notice added under its id
                             outcome = self.ingest(path, **options)

@@ -105,6 +105,10 @@ def divisions() -> Divisions:
         if row["name"] in PLACEHOLDERS:
             continue
         city = row["cityCode"].ljust(6, "0")
+        if row["code"] == city:
+            # a city with no counties (东莞市 441900, 中山市 442000, 儋州市 460400) is listed again
+            # among the counties under its own code: it stays the city, never its own parent
+            continue
         parent = city if city in places else row["provinceCode"].ljust(6, "0")
         places[row["code"]] = Place(row["code"], row["name"], "county", parent)
     by_name: dict[str, list[Place]] = {}
@@ -129,7 +133,7 @@ def lineage(code: str) -> list[str]:
     """The code and its ancestors' codes up to the country: 620702 → 620702, 620700, 620000, 100000."""
     out: list[str] = []
     p = place(code)
-    while p is not None:
+    while p is not None and p.code not in out:     # a parent named twice would loop forever
         out.append(p.code)
         p = place(p.parent) if p.parent else None
     return out

@@ -2,13 +2,14 @@
 
 pySHACL infers with owlrl's RDFS rules without axioms (pyshacl.inference.CustomRDFSSemantics):
 owlrl applies every rule to every triple in rounds until a round adds nothing, which took a
-third of a bulk ingest. The closure of those rules is one and the same whatever order they are
+fifth of a bulk ingest. The closure of those rules is one and the same whatever order they are
 applied in, so here each triple is joined once with what is already known, through indexes
 (semi-naive evaluation); tests/test_rdfs.py checks the result is owlrl's, triple for triple.
 
-The rules, as owlrl writes them (rdf1, rdfs2 to rdfs13 of RDF 1.0 Semantics, without the
-datatype rules; rdfs4, "every subject and object is an rdfs:Resource", only for the triples the
-graph held at the start, as owlrl applies it only in its first round):
+The rules are owlrl's: rdf1 and rdfs2 to rdfs13 of RDF 1.0 Semantics, without the datatype rules
+and axiomatic triples, and rdfs4 ("every subject and object is an rdfs:Resource") only for the
+triples the graph held at the start, as owlrl applies it only in its first round. Like owlrl's, the
+result is generalized RDF: a range can type a literal.
 """
 from __future__ import annotations
 

@@ -97,9 +97,10 @@ RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".js
                ".n3": "n3", ".trig": "trig"}
 
 # The most triples `policykg validate` (and `reason`) take by default. pySHACL
-# grows a little faster than the data and holds it all in memory: 200,000
-# triples (about 30 notices) take about 4 minutes and 0.7 GB; 1.77 million
-# took more than 10 minutes and 7.6 GB.
+# grows a little faster than the data and holds it all in memory: 195,450
+# triples (23 copies of the shipped notice) took 35 s and 1.0 GB
+# (benchmarks/validate_cli.py, 2026-12-01); 1.77 million took more than 10
+# minutes and 7.6 GB with the code before that (rdflib's engine on the targets).
 DEFAULT_MAX_TRIPLES = 200_000
 # A file larger than this many bytes per allowed triple is refused unread. The
 # shipped Turtle takes 73 (measures) to 96 (laws) bytes a triple, N-Triples
@@ -109,15 +110,16 @@ BYTES_PER_TRIPLE = 256
 
 # `policykg validate` end to end (start-up, parsing, pySHACL with the registries),
 # measured on this machine (2 cores, nothing else running) on synthetic corpora
-# (benchmarks/corpus.py: n copies of the notice with its legal basis):
+# (benchmarks/validate_cli.py: the minimal fixture, then n copies of the notice
+# with its legal basis, n = 1, 5, 15, 23; benchmarks/results/validate-cli-2026-12-01.txt):
 # (triples in the file, seconds).
-MEASURED_SECONDS = ((58, 1.3), (6_968, 5.0), (34_120, 29.0), (102_000, 107.6), (203_820, 244.3))
+MEASURED_SECONDS = ((58, 0.6), (9_506, 2.1), (43_314, 7.1), (127_834, 21.0), (195_450, 33.3))
 
 
 def estimate_seconds(triples: int) -> float:
     """Roughly how long `policykg validate` takes on a file of this many triples:
     MEASURED_SECONDS interpolated linearly, and past the last point extended
-    with the growth between the last two (time ∝ triples^1.18)."""
+    with the growth between the last two (time ∝ triples^1.09)."""
     points = MEASURED_SECONDS
     if triples <= points[0][0]:
         return points[0][1]
