@@ -432,8 +432,9 @@ def validate_graph(data: Graph, *, with_context: bool = True, fast: bool = True)
     shapes = compiled_shapes_graph()
     full = _closed(data) if fast and with_context else None
     if full is not None:
+        selected = select_targets(shapes, full)
         conforms, results, results_text = shacl_validate(
-            full, shacl_graph=select_targets(shapes, full) or shapes, inference="none", inplace=True,
+            full, shacl_graph=shapes if selected is None else selected, inference="none", inplace=True,
             advanced=True, allow_warnings=True, do_owl_imports=False)
     else:
         full = Graph()
