@@ -3,6 +3,7 @@ on-disk store build; prints times, per-notice rate, corpus and store size, peak 
 load average beside each figure (the machine is shared).
 
     nice .venv/bin/python benchmarks/scale_ingest.py CORPUS_DIR --count 1000 [--seed 1] [--jobs 2]
+    nice .venv/bin/python benchmarks/scale_ingest.py CORPUS_DIR --store-only   (the build alone, of a corpus ingested before)
 """
 from __future__ import annotations
 
@@ -36,7 +37,11 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (Corpus.ingest_many)")
+    ap.add_argument("--store-only", action="store_true", help="skip the ingest: build the store of the corpus as it is")
     args = ap.parse_args()
+    if args.store_only:
+        build_store(Corpus(args.corpus))
+        return
     texts = Path(tempfile.mkdtemp(prefix="synthetic-"))
     paths = synthetic.write(texts, args.count, args.seed)
     corpus = Corpus(args.corpus)
@@ -52,9 +57,15 @@ def main() -> None:
     print(f"ingest: {args.count} notices in {t:.0f} s, {t / args.count:.2f} s per notice, {failed} failed; "
           f"{load()}; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
     print(f"corpus folder: {du(args.corpus)}", flush=True)
+    build_store(corpus)
+
+
+def build_store(corpus: Corpus) -> None:
+    print(f"store build of {len(set(corpus.named_graphs().values()))} notice graphs; {load()}", flush=True)
     started = time.perf_counter()
     store = corpus.store_path(default_files(corpus), corpus.named_graphs())
-    print(f"store build: {time.perf_counter() - started:.1f} s; {load()}; store on disk {du(store)} ({store})", flush=True)
+    print(f"store build: {time.perf_counter() - started:.1f} s; {load()}; store on disk {du(store)} ({store}); "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

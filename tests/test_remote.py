@@ -313,3 +313,11 @@ def test_regression_a_kept_connection_rested_too_long_is_not_reused(monkeypatch)
                 assert r.connections == 2 and sender.connections == 2
             finally:
                 sender.close()
+
+
+def test_written_iris_are_the_absolute_iris_a_query_writes_not_its_prefixes_own():
+    from policykg.remote import written_iris
+    query = ('PREFIX g: <http://example.org/g/>\nPREFIX e: <http://example.org/e#>\n'
+             'SELECT * WHERE { GRAPH <http://example.org/a> { ?s e:p "x:y" } '
+             'FILTER (?g = g:b\\.c || ?g = <relative> || ?g = u:undeclared) # <http://example.org/comment>\n}')
+    assert written_iris(query) == {"http://example.org/a", "http://example.org/e#p", "http://example.org/g/b.c"}

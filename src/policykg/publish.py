@@ -130,7 +130,7 @@ def remote_counts(endpoint: str, only: list[str] | None = None) -> dict[str, int
     """Triples per named graph of our own (under the graph base) in the remote store; with
     `only`, of those graphs alone."""
     values = "VALUES ?g { " + " ".join(f"<{g}>" for g in only) + " } " if only is not None else ""
-    rows = RemoteStore(endpoint, QUERY_TIMEOUT).select(
+    rows = RemoteStore(endpoint, QUERY_TIMEOUT, ()).select(
         f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {values}GRAPH ?g {{ ?s ?p ?o }} {_OURS} }} GROUP BY ?g").rows
     return {g.value: int(n.value) for g, n in rows}
 
@@ -142,7 +142,7 @@ def remote_graphs(endpoint: str, dialect: Dialect) -> set[str]:
     its graphs are counted instead."""
     if not dialect.lists_graphs:
         return set(remote_counts(endpoint))
-    rows = RemoteStore(endpoint, QUERY_TIMEOUT).select(f"SELECT ?g WHERE {{ GRAPH ?g {{ }} {_OURS} }}").rows
+    rows = RemoteStore(endpoint, QUERY_TIMEOUT, ()).select(f"SELECT ?g WHERE {{ GRAPH ?g {{ }} {_OURS} }}").rows
     return {row[0].value for row in rows}
 
 

@@ -87,6 +87,29 @@ def uses_graph(query: str) -> bool:
     return any(kind == "word" and text.upper() == "GRAPH" for kind, text, _ in _tokens(query))
 
 
+def written_iris(query: str) -> set[str]:
+    """Every absolute IRI the query writes, in full or as a prefixed name of a prefix it
+    declares (a relative IRI, or a name of an undeclared prefix, is left out)."""
+    from .store import _tokens
+    tokens = [(kind, text) for kind, text, _ in _tokens(query)]
+    prefixes: dict[str, str] = {}
+    declared = set()                      # a prefix's own IRI names no graph
+    for n, (kind, text) in enumerate(tokens[:-2]):
+        if kind == "word" and text.upper() == "PREFIX" and tokens[n + 1][0] == "pname" \
+                and tokens[n + 1][1].endswith(":") and tokens[n + 2][0] == "iri":
+            prefixes[tokens[n + 1][1][:-1]] = tokens[n + 2][1][1:-1]
+            declared.add(n + 2)
+    out = set()
+    for n, (kind, text) in enumerate(tokens):
+        if kind == "iri" and ":" in text and n not in declared:
+            out.add(text[1:-1])
+        elif kind == "pname":
+            prefix, _, local = text.partition(":")
+            if prefix in prefixes and local:
+                out.add(prefixes[prefix] + re.sub(r"\\(.)", r"\1", local))
+    return out
+
+
 @dataclass(frozen=True)
 class Dialect:
     name: str
@@ -105,6 +128,15 @@ class Dialect:
     # bulk loader: not atomic, so only for the merge, which no reader reads until it is whole;
     # the PUTs beside it touch none of its keys, and the strings it shares the server never deletes)
     bulk: str | None = None
+    # the name of the server's own default graph where it is the merge of the named graphs, to
+    # name beside them (Jena's union graph; by the protocol, naming graphs without a default
+    # graph leaves it empty)
+    union_graph: str | None = None
+    # whether a request naming its graphs must also name every IRI the query writes: Virtuoso
+    # 7.2 matches a graph the request does not name, written in the query (GRAPH <g>, or
+    # FILTER (?g = <g>)), as an empty group: `ASK { GRAPH <g> { ?s ?p ?o } }` is true and a
+    # COUNT(*) over it 1; named (held or not), the graph is read as it is
+    names_written_iris: bool = False
 
     def gsp_url(self, query_url: str) -> str | None:
         if self.gsp_path is None:
@@ -513,10 +545,10 @@ def _apply_tags(result, tagged: dict[str, tuple[str, ...]], distinct: bool):
 
 DIALECTS = {
     "oxigraph": Dialect("oxigraph", "store", tag_group_concat=False, lists_graphs=True, bulk="no_transaction"),
-    "fuseki": Dialect("fuseki", "data", lists_graphs=True),
+    "fuseki": Dialect("fuseki", "data", lists_graphs=True, union_graph="urn:x-arq:UnionGraph"),
     # Virtuoso 7 reads N-Triples as Turtle (its superset) but not under the N-Triples type
     "virtuoso": VirtuosoDialect("virtuoso", "sparql-graph-crud-auth", "text/turtle; charset=utf-8",
-                                tag_group_concat=False),
+                                tag_group_concat=False, names_written_iris=True),
     "generic": Dialect("SPARQL 1.1", None),
 }
 

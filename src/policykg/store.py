@@ -548,7 +548,7 @@ class RemoteStore(Store):
         self.timeout = timeout
         self._fixed = default_graphs
         self._layout = None
-        self._notices: set[str] | None = None
+        self._graphs: set[str] | None = None
         self._views: dict[str, RemoteStore] = {}
 
     def layout(self):
@@ -562,18 +562,27 @@ class RemoteStore(Store):
                 return Layout()
         return self._layout
 
-    def dataset(self, query: str) -> tuple[str, ...]:
-        """The default graphs to name in the request for `query`."""
+    def dataset(self, query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The default graphs and the named graphs to name in the request for `query`."""
         if self._fixed is not None:
-            return self._fixed
+            return self._fixed, ()
         from .remote import uses_graph
-        if uses_graph(query):
-            # a request naming its default graph has, by the protocol, no named graph unless it
-            # names them too (Oxigraph, Jena; Virtuoso 7.2 counted one triple in a graph of
-            # 21,927): a query naming graphs is sent as written, its default graph the server's
-            return ()
         merged = self.layout().default
-        return (merged,) if merged else ()
+        if not uses_graph(query):
+            return ((merged,) if merged else ()), ()
+        # a request naming its default graph has, by the protocol, no named graph unless it names
+        # them too; and unnamed, they take in the merge itself and the publication graph, which
+        # the embedded store has not (Virtuoso 7.2, which keeps every graph beside a named default
+        # one, counted one triple in a graph of 21,927): so our graphs are named, as the
+        # embedded store holds them, beside the merge (or the server's own, where it is one)
+        default = merged or self.dialect.union_graph
+        if default is None:
+            return (), ()                 # a store we know no name of the merge for: as written
+        named = self.graphs()
+        if self.dialect.names_written_iris:
+            from .remote import written_iris
+            named = named | written_iris(query)
+        return (default,), tuple(sorted(named))
 
     @property
     def default_graphs(self) -> tuple[str, ...] | None:
@@ -583,15 +592,22 @@ class RemoteStore(Store):
     def name(self) -> str:
         return self.endpoint
 
+    def graphs(self) -> set[str]:
+        """Our named graphs the endpoint holds (under the graph base: the shared graph, the
+        notices', the correspondences), asked once per store object: with `GRAPH ?g {}` where
+        the server lists its graphs without reading their triples."""
+        if self._graphs is None:
+            from .corpus import GRAPH_BASE
+            pattern = "{ }" if self.dialect.lists_graphs else "{ ?s ?p ?o }"
+            rows = RemoteStore(self.endpoint, self.timeout, (), self.dialect).select(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} FILTER (STRSTARTS(STR(?g), \"{GRAPH_BASE}\")) }}").rows
+            self._graphs = {g.value for (g,) in rows}
+        return self._graphs
+
     def notices(self) -> set[str]:
         """The notices' named graphs the endpoint holds (asked once per store object)."""
-        if self._notices is None:
-            from .chains import GRAPH as CORRESPONDENCES
-            from .corpus import GRAPH_BASE
-            rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                               f"FILTER (STRSTARTS(STR(?g), \"{GRAPH_BASE}\")) }}").rows
-            self._notices = {g.value for (g,) in rows} - {SHARED_GRAPH, CORRESPONDENCES}
-        return self._notices
+        from .chains import GRAPH as CORRESPONDENCES
+        return self.graphs() - {SHARED_GRAPH, CORRESPONDENCES}
 
     def view(self, graph: str) -> "RemoteStore":
         """The endpoint as if it held one notice (and the shared graph) only."""
@@ -617,8 +633,11 @@ class RemoteStore(Store):
             query = limited(query, limit)
         query, standard = self.dialect.rewrite(query)
         sw.setQuery(query)
-        for graph in self.dataset(query):
-            sw.addDefaultGraph(graph)
+        defaults, named = self.dataset(query)
+        for graph in defaults:
+            sw.addParameter("default-graph-uri", graph)
+        for graph in named:
+            sw.addParameter("named-graph-uri", graph)
         graph = form in ("CONSTRUCT", "DESCRIBE")
         sw.setReturnFormat(N3 if graph else JSON)
         try:

@@ -120,7 +120,9 @@ class PublishedVersion:
         self.app = app
         self.make = make
         # a short timeout of its own: the probe must not hold a request as long as a query may
-        self.probe_store = RemoteStore(endpoint, timeout=max(1, min(5, int(app.config["SPARQL_TIMEOUT"]))))
+        # and the server's own dataset: the publication graph is none of the notices' graphs
+        self.probe_store = RemoteStore(endpoint, timeout=max(1, min(5, int(app.config["SPARQL_TIMEOUT"]))),
+                                       default_graphs=())
         self._version: str | None = None
         self._lock = threading.Lock()
 
