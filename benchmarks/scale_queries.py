@@ -12,7 +12,8 @@ a warm-up over 1 s counts as a run (the count is printed).
 
 With --answers, each query is timed twice in the same run: by the engine (no kept answer read
 or written: what the first visitor after a new store waits for), then answered from the answers
-kept with the store (policykg.answers, warmed first as `policykg ingest` does); the ratio is
+kept with the store (policykg.answers, warmed first as `policykg ingest` does, and the measures'
+texts kept for search, policykg.texts); the ratio is
 engine p50 / kept p50, and the verdict on 200 ms is on the kept figure.
 """
 from __future__ import annotations
@@ -169,6 +170,13 @@ def main() -> None:
         # as `policykg ingest` leaves the store: every query without a required parameter answered
         if args.fresh_answers:
             shutil.rmtree(answers.folder, ignore_errors=True)
+        texts = getattr(store, "texts", None)
+        if texts is not None and (args.fresh_answers or not texts.path.is_file()):
+            from policykg.texts import write as keep_texts
+            started = time.perf_counter()
+            keep_texts(store, texts.path.parent.parent)
+            print(f"texts kept for search (policykg.texts.write): {time.perf_counter() - started:.1f} s; {load()}",
+                  flush=True)
         done, took = warm(store)
         print(f"answers kept (policykg.answers.warm): {done} answers in {took:.1f} s; {load()}", flush=True)
     kept_too = answers is not None and args.answers

@@ -222,3 +222,45 @@ def test_the_cli_ingest_warms_the_answers_of_the_store_it_builds(folder, tmp_pat
 def test_a_remote_store_or_an_in_memory_one_keeps_no_answers():
     from policykg.store import RemoteStore
     assert EmbeddedStore().answers is None and RemoteStore("http://127.0.0.1:9/sparql").answers is None
+
+
+def test_an_answer_is_read_with_the_collector_paused_and_left_as_it_was(tmp_path, monkeypatch):
+    """Unpickling an answer's many tuples with the cyclic collector running cost up to 16x the
+    read (benchmarks/kept_answers.py): it is paused for the read, across threads, and left as
+    found: on after, or off where someone else had turned it off."""
+    import gc
+    import threading
+    kept = Answers(tmp_path)
+    answer = ResultSet(["x"], [(Term("literal", str(n)),) for n in range(1000)])
+    assert kept.put("k", answer)
+    seen = []
+
+    class Spying(answers_module._Unpickler):
+        def load(self):
+            seen.append(gc.isenabled())
+            return super().load()
+    monkeypatch.setattr(answers_module, "_Unpickler", Spying)
+    assert gc.isenabled()
+    assert kept.get("k") == answer and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        assert kept.get("k") == answer and not gc.isenabled()
+    finally:
+        gc.enable()
+    # two readers at once: the collector comes back when the last one is done
+    inside, release = threading.Event(), threading.Event()
+
+    class Waiting(answers_module._Unpickler):
+        def load(self):
+            inside.set()
+            release.wait(10)
+            return super().load()
+    monkeypatch.setattr(answers_module, "_Unpickler", Waiting)
+    reader = threading.Thread(target=kept.get, args=("k",))
+    reader.start()
+    assert inside.wait(10)
+    monkeypatch.setattr(answers_module, "_Unpickler", Spying)
+    assert kept.get("k") == answer and not gc.isenabled()     # the first reader is still reading
+    release.set()
+    reader.join(10)
+    assert gc.isenabled()

@@ -321,3 +321,13 @@ def test_written_iris_are_the_absolute_iris_a_query_writes_not_its_prefixes_own(
              'SELECT * WHERE { GRAPH <http://example.org/a> { ?s e:p "x:y" } '
              'FILTER (?g = g:b\\.c || ?g = <relative> || ?g = u:undeclared) # <http://example.org/comment>\n}')
     assert written_iris(query) == {"http://example.org/a", "http://example.org/e#p", "http://example.org/g/b.c"}
+
+
+def test_graph_iris_are_the_graphs_a_query_names_or_none_where_one_is_a_variable():
+    from policykg.remote import graph_iris
+    prologue = "PREFIX g: <http://example.org/g/>\n"
+    assert graph_iris(prologue + "ASK { GRAPH <http://example.org/a> { ?s ?p ?o } GRAPH g:b { } }") == \
+        {"http://example.org/a", "http://example.org/g/b"}
+    assert graph_iris(prologue + "ASK { GRAPH g:b { } GRAPH ?g { } }") is None
+    assert graph_iris("ASK { GRAPH u:undeclared { } }") is None
+    assert graph_iris('ASK { ?s ?p "GRAPH ?g" }') == set()          # a word in a string names no graph

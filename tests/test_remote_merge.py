@@ -129,6 +129,16 @@ def test_a_notice_view_counts_a_triple_it_shares_with_the_shared_graph_once(back
     assert sorted(remote.view(NOTICE_GRAPH).select(ISSUERS).rows) == sorted(local)
 
 
+def test_a_notice_view_reads_the_graphs_a_query_names_as_the_embedded_view_does(backend, embedded):
+    """A notice's view (its graph and the shared one as the default graph) with a GRAPH pattern:
+    the named graphs are ours, as in the embedded store's view, not none (by the protocol, a
+    request naming its default graph and no named graph has none)."""
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { ?m a pkg:Measure . GRAPH ?g { ?m pkg:number ?x } } GROUP BY ?g"
+    local = embedded.view(COPY_GRAPH).select(query)
+    assert {g.value for g, _ in local.rows} == {COPY_GRAPH, NOTICE_GRAPH}
+    assert normalise(open_store(backend.url).view(COPY_GRAPH).select(query)) == normalise(local)
+
+
 def test_a_republish_leaves_one_merge_and_a_stale_graph_kept_is_read_in_it(backend, embedded, corpus_dir,
                                                                           monkeypatch):
     from policykg.publish import LocalGraph

@@ -11,8 +11,10 @@ scale-queries-10000-2026-11-30.txt: up to 40 s) and gives the same rows until th
 change. `policykg ingest` computes the answer of every saved query that needs no parameter
 once, after it builds the store (`warm`), and of those whose one parameter names one of a
 few things (an instrument, a target group, a law) for each of them; any other answer is kept
-the first time someone asks. Read back, the largest answer (196,389 rows) took 0.1 to 0.17 s;
-an answer the engine gives in under KEEP_FROM is not kept.
+the first time someone asks. Read back, the largest answer of the ingested 10,000-notice
+corpus (189,703 rows) took 46 to 50 ms, with the garbage collector paused for the read
+(benchmarks/results/kept-answers-2026-12-01.txt); an answer the engine gives in under
+KEEP_FROM is not kept.
 
 The key is the whole text the engine runs (prologue, query, parameters bound as a VALUES
 block), the notice view it runs in, and the policykg version: a saved query edited, a
@@ -24,13 +26,16 @@ removed and computed again: the unpickler builds nothing but our terms and resul
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import io
 import os
 import pickle
 import tempfile
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import installed_version
@@ -80,7 +85,8 @@ class Answers:
         except OSError:
             return None
         try:
-            answer = _Unpickler(io.BytesIO(data)).load()
+            with _collector_paused():
+                answer = _Unpickler(io.BytesIO(data)).load()
             if not isinstance(answer, ResultSet):
                 raise pickle.UnpicklingError("not an answer")
         except Exception:
@@ -138,6 +144,34 @@ class Answers:
 
     def __len__(self) -> int:
         return sum(1 for e in _scan(self.folder) if e.name.endswith(".pickle"))
+
+
+_paused = 0                          # readers inside _collector_paused, across threads
+_was_enabled = False
+_pause_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while an answer is unpickled: the hundreds of
+    thousands of tuples an answer is made of set it off again and again, and each pass walks
+    every object the process holds. They form no cycle, so nothing is left uncollected; the
+    largest answer (189,703 rows) was read in 22 to 32 ms paused, against 165 to 417 ms
+    (benchmarks/kept_answers.py). The collector is off for the whole process while any thread
+    reads, and back as it was when the last one is done."""
+    global _paused, _was_enabled
+    with _pause_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def _scan(folder: Path) -> Iterable[os.DirEntry]:

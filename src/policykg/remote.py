@@ -90,6 +90,28 @@ def uses_graph(query: str) -> bool:
 def written_iris(query: str) -> set[str]:
     """Every absolute IRI the query writes, in full or as a prefixed name of a prefix it
     declares (a relative IRI, or a name of an undeclared prefix, is left out)."""
+    tokens, prefixes, declared = _iri_tokens(query)
+    out = {iri for n, (kind, text) in enumerate(tokens) if n not in declared
+           for iri in [_absolute(kind, text, prefixes)] if iri}
+    return out
+
+
+def graph_iris(query: str) -> set[str] | None:
+    """The graphs the query's GRAPH patterns name, where each names an IRI; None where one
+    takes a variable (or a name it cannot read)."""
+    tokens, prefixes, _ = _iri_tokens(query)
+    out = set()
+    for n, (kind, text) in enumerate(tokens):
+        if kind == "word" and text.upper() == "GRAPH":
+            iri = _absolute(*tokens[n + 1], prefixes) if n + 1 < len(tokens) else None
+            if iri is None:
+                return None
+            out.add(iri)
+    return out
+
+
+def _iri_tokens(query: str) -> tuple[list[tuple[str, str]], dict[str, str], set[int]]:
+    """The query's tokens, the prefixes it declares, and the places of the prefixes' own IRIs."""
     from .store import _tokens
     tokens = [(kind, text) for kind, text, _ in _tokens(query)]
     prefixes: dict[str, str] = {}
@@ -99,15 +121,17 @@ def written_iris(query: str) -> set[str]:
                 and tokens[n + 1][1].endswith(":") and tokens[n + 2][0] == "iri":
             prefixes[tokens[n + 1][1][:-1]] = tokens[n + 2][1][1:-1]
             declared.add(n + 2)
-    out = set()
-    for n, (kind, text) in enumerate(tokens):
-        if kind == "iri" and ":" in text and n not in declared:
-            out.add(text[1:-1])
-        elif kind == "pname":
-            prefix, _, local = text.partition(":")
-            if prefix in prefixes and local:
-                out.add(prefixes[prefix] + re.sub(r"\\(.)", r"\1", local))
-    return out
+    return tokens, prefixes, declared
+
+
+def _absolute(kind: str, text: str, prefixes: dict[str, str]) -> str | None:
+    if kind == "iri" and ":" in text:
+        return text[1:-1]
+    if kind == "pname":
+        prefix, _, local = text.partition(":")
+        if prefix in prefixes and local:
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None
 
 
 @dataclass(frozen=True)

@@ -564,9 +564,10 @@ class RemoteStore(Store):
 
     def dataset(self, query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The default graphs and the named graphs to name in the request for `query`."""
-        if self._fixed is not None:
-            return self._fixed, ()
         from .remote import uses_graph
+        if self._fixed is not None:
+            # a notice's view (its graph and the shared one); () for the server's own dataset
+            return self._fixed, (self._named(query) if self._fixed and uses_graph(query) else ())
         merged = self.layout().default
         if not uses_graph(query):
             return ((merged,) if merged else ()), ()
@@ -578,11 +579,18 @@ class RemoteStore(Store):
         default = merged or self.dialect.union_graph
         if default is None:
             return (), ()                 # a store we know no name of the merge for: as written
-        named = self.graphs()
+        return (default,), self._named(query)
+
+    def _named(self, query: str) -> tuple[str, ...]:
+        from .remote import graph_iris
+        # the graphs a query names by IRI, where it names no other: naming all 10,002 of a
+        # 10,000-notice corpus took the Oxigraph server 110 ms more for such a query (2 ms)
+        written = graph_iris(query)
+        named = self.graphs() if written is None else self.graphs() & written
         if self.dialect.names_written_iris:
             from .remote import written_iris
             named = named | written_iris(query)
-        return (default,), tuple(sorted(named))
+        return tuple(sorted(named))
 
     @property
     def default_graphs(self) -> tuple[str, ...] | None:
